@@ -1,0 +1,70 @@
+"""Structured locations: a data path into a submission and where it sits in the source file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Path = tuple  # e.g. ("sessions", 3, "end")
+
+
+def format_path(path: Path) -> str:
+    """Return the display form of a data path: ``("sessions", 3, "end")`` -> ``sessions[3].end``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits: a text file's line and column, or a place in a Word form."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    where: str | None = None  # e.g. 'sessions table, row 7, column "End"'
+
+    def __str__(self) -> str:
+        if self.where:
+            return f"{self.file}: {self.where}"
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return self.file
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.column or 0, self.where or "")
+
+
+@dataclass
+class SourceMap:
+    """Locations of every value (and every mapping key) in one loaded document.
+
+    Keys are data paths. ``values[path]`` is where the value starts; ``keys[path]`` is where the
+    key naming it starts (used for unknown-key findings). Lookups fall back to the nearest
+    ancestor, so a finding about a missing field points at the mapping that lacks it.
+    """
+
+    file: str
+    values: dict[Path, Location] = field(default_factory=dict)
+    keys: dict[Path, Location] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Location:
+        """Return the location of the value at ``path`` (or of its nearest located ancestor)."""
+        return self._nearest(self.values, tuple(path))
+
+    def key(self, path: Path) -> Location:
+        """Return the location of the key naming ``path``, else of its value."""
+        path = tuple(path)
+        if path in self.keys:
+            return self.keys[path]
+        return self.value(path)
+
+    def _nearest(self, table: dict[Path, Location], path: Path) -> Location:
+        while path:
+            if path in table:
+                return table[path]
+            path = path[:-1]
+        return table.get((), Location(self.file, 1, 1))
