@@ -72,8 +72,11 @@ def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:
     return raw
 
 
-def parse_text(raw: bytes, file: str, json_syntax: bool = False) -> Document:
-    """Decode and parse submission bytes; raise InputError with file:line:col on any problem."""
+def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str | None = SCHEMA_ID) -> Document:
+    """Decode and parse submission bytes; raise InputError with file:line:col on any problem.
+
+    ``schema_id`` is the value the ``schema`` key must have when present (None: not checked).
+    """
     sha = hashlib.sha256(raw).hexdigest()
     text = decode(raw, file)
     if not text.strip():
@@ -91,9 +94,10 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False) -> Document:
             Location(file, 1, 1),
             "the top level must be a mapping with keys such as 'schema', 'provider', 'program', 'sessions'",
         )
-    schema = data.get("schema", SCHEMA_ID)
-    if schema != SCHEMA_ID:
-        raise InputError(sources.value(("schema",)), f"unknown schema {schema!r}; this version reads {SCHEMA_ID!r}")
+    if schema_id is not None and data.get("schema", schema_id) != schema_id:
+        raise InputError(
+            sources.value(("schema",)), f"unknown schema {data['schema']!r}; this version reads {schema_id!r}"
+        )
     return Document(data, sources, file, sha)
 
 

@@ -1,0 +1,25 @@
+"""coursereview: validate IIMC course program submissions and render their review documents."""
+
+from coursereview.check import check, choose_criteria, load_submission
+from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
+from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
+from coursereview.findings import CATALOG, Finding
+from coursereview.review import Review
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATALOG",
+    "CourseReviewError",
+    "CriteriaError",
+    "CriteriaSet",
+    "Finding",
+    "InputError",
+    "OutputError",
+    "Review",
+    "check",
+    "choose_criteria",
+    "load_submission",
+    "resolve_criteria",
+    "shipped_criteria",
+]

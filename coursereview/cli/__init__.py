@@ -1,0 +1,27 @@
+"""The `coursereview` command: a thin layer over the library (parse options, call, print)."""
+
+from __future__ import annotations
+
+import click
+
+from coursereview import __version__
+from coursereview.cli.criteria_cmd import criteria
+from coursereview.cli.validate import validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coursereview")
+def main() -> None:
+    """Review IIMC continuing-education course programs (CMC/MMC).
+
+    Validate a course program submission against the guideline criteria, see exactly what is
+    missing and where, and render the review document for IIMC approval.
+
+    \b
+    Start with:
+      coursereview validate examples/institute-part1.yaml
+    """
+
+
+main.add_command(validate)
+main.add_command(criteria)

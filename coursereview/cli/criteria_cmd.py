@@ -1,0 +1,78 @@
+"""`coursereview criteria`: list, show and check criteria sets."""
+
+from __future__ import annotations
+
+import click
+
+from coursereview.cli.common import one_line_errors
+from coursereview.criteria import check_criteria_file, load_criteria_file, resolve_criteria, shipped_criteria
+from coursereview.hours import fmt
+
+
+@click.group()
+def criteria() -> None:
+    """List, read and check the criteria sets that submissions are judged by."""
+
+
+@criteria.command("list")
+@one_line_errors
+def list_() -> None:
+    """List the criteria sets shipped with coursereview.
+
+    \b
+    Example:
+      coursereview criteria list
+    """
+    for s in shipped_criteria():
+        until = s.effective_until or "open"
+        click.echo(f"{s.ref:<26} {', '.join(s.kinds):<12} {s.effective_from} to {until}  {s.title}")
+
+
+@criteria.command("show")
+@click.argument("ref", metavar="ID[@VERSION]|FILE")
+@one_line_errors
+def show(ref: str) -> None:
+    """Print a readable summary of every rule and curriculum area of a criteria set.
+
+    \b
+    Example:
+      coursereview criteria show iimc-institute
+    """
+    s = resolve_criteria(ref)
+    click.echo(f"{s.ref}: {s.title}")
+    click.echo(f"  applies to: {', '.join(s.kinds)}; in force {s.effective_from} to {s.effective_until or 'open'}")
+    click.echo(f"  sha256: {s.sha256}")
+    for key, value in s.source.items():
+        click.echo(f"  source {key}: {value}")
+    counted = ", ".join(k for k, v in s.counts.items() if v)
+    click.echo(f"  contact hour: {s.hour_minutes} minutes; counted session kinds: {counted}")
+    p = s.points
+    click.echo(f"  points: 1 {p.category} point per {fmt(p.hours_per_point)} contact hours, in steps of "
+               f"{fmt(p.unit)} rounded down [{p.basis}: {p.source}]")
+    click.echo("  curriculum areas:")
+    for a in s.areas:
+        minimum = f" (minimum {fmt(a.min_hours)} h)" if a.min_hours else ""
+        click.echo(f"    {a.id:<15} {a.title}{minimum}")
+    click.echo("  rules:")
+    for r in s.rules.values():
+        value = "on" if r.value is True else r.value
+        click.echo(f"    {r.id:<34} {str(value):<14} {r.basis:<11} -> {r.severity:<7} {r.source}")
+
+
+@criteria.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@one_line_errors
+def check_(file: str) -> None:
+    """Check a criteria YAML file against the criteria schema (exit 1 when it has problems).
+
+    \b
+    Example:
+      coursereview criteria check my-association.yaml
+    """
+    problems = check_criteria_file(file)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        raise SystemExit(1)
+    s = load_criteria_file(file)
+    click.echo(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}")

@@ -1,0 +1,351 @@
+"""Versioned criteria sets (criteria/*.yaml): load, validate, choose by kind and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from coursereview.errors import CriteriaError, InputError
+from coursereview.load import parse_text
+from coursereview.resources import criteria_dir
+from coursereview.schema_errors import flatten
+
+BASES = ("published", "observed", "provisional")
+SEVERITIES = ("error", "warning", "info")
+LEVELS = ("basic", "intermediate", "advanced")
+SESSION_KINDS = ("instruction", "exam", "break", "meal", "social")
+KINDS = ("institute", "academy", "association")
+
+# Every rule a criteria set may configure, with the type of its value.
+RULE_TYPES: dict[str, str] = {
+    "program.min_hours": "number",
+    "program.expected_hours": "number",
+    "program.max_hours": "number",
+    "session.min_minutes": "integer",
+    "session.granularity_minutes": "integer",
+    "day.max_hours": "number",
+    "points.minimum": "number",
+    "areas.min_hours": "flag",
+    "areas.min_covered": "integer",
+    "areas.ethics": "keywords",
+    "documentation.assessment": "flag",
+    "documentation.attendance": "flag",
+    "documentation.certificate": "flag",
+    "documentation.session_description": "flag",
+    "documentation.session_level": "flag",
+    "documentation.min_level": "level",
+    "instructors.qualifications": "flag",
+    "instructors.presenter": "flag",
+    "instructors.unused": "flag",
+    "provider.institution": "flag",
+    "provider.director": "flag",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One configurable criterion: its value, how sure we are of it, and where it comes from."""
+
+    id: str
+    value: Any
+    basis: str
+    source: str
+    severity: str  # from the basis unless the set overrides it
+    note: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        return self.basis == "provisional"
+
+
+@dataclass(frozen=True)
+class Area:
+    """A curriculum area of the criteria set."""
+
+    id: str
+    title: str
+    description: str = ""
+    topics: tuple[str, ...] = ()
+    min_hours: float = 0.0
+
+
+@dataclass(frozen=True)
+class Points:
+    """How contact hours become designation points for a participant."""
+
+    category: str
+    hours_per_point: float
+    unit: float
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A versioned, validated criteria set."""
+
+    id: str
+    version: str
+    title: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    source: dict[str, str]
+    kinds: tuple[str, ...]
+    hour_minutes: int
+    counts: dict[str, bool]
+    points: Points
+    areas: tuple[Area, ...]
+    rules: dict[str, Rule]
+    sha256: str
+    file: str
+    description: str = ""
+    _area_index: dict[str, Area] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def ref(self) -> str:
+        """Return ``id@version``."""
+        return f"{self.id}@{self.version}"
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """Return the rule ``rule_id`` when this set applies it, else None."""
+        return self.rules.get(rule_id)
+
+    def area(self, area_id: str) -> Area | None:
+        """Return the curriculum area ``area_id``, or None."""
+        if not self._area_index:
+            self._area_index.update({a.id: a for a in self.areas})
+        return self._area_index.get(area_id)
+
+    def in_force(self, day: dt.date) -> bool:
+        """Return whether the set is in force on ``day``."""
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the stamp a review carries: id, version and content hash."""
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+
+class _RuleSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    value = fields.Raw(required=True, allow_none=False)
+    basis = fields.String(required=True, validate=validate.OneOf(BASES))
+    source = fields.String(required=True, validate=validate.Length(min=1))
+    severity = fields.String(validate=validate.OneOf(SEVERITIES))
+    note = fields.String()
+
+
+class _AreaSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
+    title = fields.String(required=True)
+    description = fields.String()
+    topics = fields.List(fields.String())
+    min_hours = fields.Float(validate=validate.Range(min=0))
+
+
+class _PointsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    category = fields.String(required=True)
+    hours_per_point = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    unit = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    basis = fields.String(required=True, validate=validate.OneOf(BASES))
+    source = fields.String(required=True)
+
+
+class _HourSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=600))
+
+
+class _CriteriaSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
+    version = fields.String(required=True, validate=validate.Regexp(r"^[0-9]+(\.[0-9]+)*$"))
+    title = fields.String(required=True)
+    description = fields.String()
+    effective_from = fields.Date(required=True)
+    effective_until = fields.Date(allow_none=True)
+    source = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    kinds = fields.List(fields.String(validate=validate.OneOf(KINDS)), required=True, validate=validate.Length(min=1))
+    hour = fields.Nested(_HourSchema, required=True)
+    counts = fields.Dict(keys=fields.String(validate=validate.OneOf(SESSION_KINDS)), values=fields.Boolean(),
+                         required=True)
+    points = fields.Nested(_PointsSchema, required=True)
+    areas = fields.List(fields.Nested(_AreaSchema), required=True, validate=validate.Length(min=1))
+    rules = fields.Dict(keys=fields.String(validate=validate.OneOf(sorted(RULE_TYPES))),
+                        values=fields.Nested(_RuleSchema), required=True)
+
+
+def _check_value(rule_id: str, value: Any) -> str | None:
+    kind = RULE_TYPES[rule_id]
+    ok = {
+        "number": isinstance(value, int | float) and not isinstance(value, bool) and value >= 0,
+        "integer": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "flag": value is True,
+        "keywords": isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value),
+        "level": value in LEVELS,
+    }[kind]
+    if ok:
+        return None
+    expected = {
+        "number": "a number of hours (0 or more)",
+        "integer": "a whole number (0 or more)",
+        "flag": "true (remove the rule to switch it off)",
+        "keywords": "a list of words",
+        "level": "one of " + ", ".join(LEVELS),
+    }[kind]
+    return f"value must be {expected}"
+
+
+_DEFAULT_SEVERITY = {"published": "error", "observed": "warning", "provisional": "warning"}
+
+
+def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """Return (path, message) for every problem in a criteria set's plain data; empty when valid."""
+    schema = _CriteriaSchema()
+    problems: list[tuple[tuple, str]] = []
+    try:
+        schema.load(data)
+    except ValidationError as exc:
+        for p in flatten(exc.messages, data, schema):
+            message = p.message
+            if p.kind == "unknown":
+                message = f"unknown key {p.path[-1]!r}; expected one of: {', '.join(p.allowed)}"
+            elif p.path[:1] == ("rules",) and len(p.path) == 2 and p.kind == "invalid" and "Must be one of" in message:
+                message = f"unknown rule {p.path[-1]!r}"
+            problems.append((p.path, message))
+        return problems
+    for rule_id, rule in data["rules"].items():
+        error = _check_value(rule_id, rule.get("value"))
+        if error:
+            problems.append((("rules", rule_id, "value"), error))
+    ids = [a.get("id") for a in data["areas"]]
+    for i, area_id in enumerate(ids):
+        if area_id in ids[:i]:
+            problems.append((("areas", i, "id"), f"duplicate area id {area_id!r}"))
+    until = data.get("effective_until")
+    if until is not None and str(until) < str(data["effective_from"]):
+        problems.append((("effective_until",), "effective_until is before effective_from"))
+    return problems
+
+
+def load_criteria_file(path: str | FsPath) -> CriteriaSet:
+    """Return the criteria set in ``path``; raise CriteriaError (file:line:col: problem) if invalid."""
+    path = FsPath(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(f"{path}: cannot read criteria set: {exc.strerror or exc}") from None
+    return _from_bytes(raw, str(path))
+
+
+def check_criteria_file(path: str | FsPath) -> list[str]:
+    """Return one line per problem in the criteria file ``path`` (empty when it is valid)."""
+    path = FsPath(path)
+    try:
+        document = parse_text(path.read_bytes(), str(path), path.suffix.lower() == ".json", schema_id=None)
+    except OSError as exc:
+        return [f"{path}: cannot read: {exc.strerror or exc}"]
+    except InputError as exc:
+        return [str(exc)]
+    return [f"{document.sources.key(p)}: {m}" for p, m in validate_criteria_data(document.data)]
+
+
+def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
+    try:
+        document = parse_text(raw, name, name.lower().endswith(".json"), schema_id=None)
+    except InputError as exc:
+        raise CriteriaError(str(exc)) from None
+    problems = validate_criteria_data(document.data)
+    if problems:
+        path, message = problems[0]
+        more = f" (and {len(problems) - 1} more; run 'coursereview criteria check')" if len(problems) > 1 else ""
+        raise CriteriaError(f"{document.sources.key(path)}: {message}{more}")
+    data = _CriteriaSchema().load(document.data)
+    rules = {
+        rule_id: Rule(
+            id=rule_id,
+            value=r["value"],
+            basis=r["basis"],
+            source=r["source"],
+            severity=r.get("severity", _DEFAULT_SEVERITY[r["basis"]]),
+            note=r.get("note", ""),
+        )
+        for rule_id, r in data["rules"].items()
+    }
+    return CriteriaSet(
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        description=data.get("description", ""),
+        effective_from=data["effective_from"],
+        effective_until=data.get("effective_until"),
+        source=dict(data["source"]),
+        kinds=tuple(data["kinds"]),
+        hour_minutes=data["hour"]["minutes"],
+        counts={k: data["counts"].get(k, False) for k in SESSION_KINDS},
+        points=Points(**data["points"]),
+        areas=tuple(
+            Area(a["id"], a["title"], a.get("description", ""), tuple(a.get("topics", ())), a.get("min_hours", 0.0))
+            for a in data["areas"]
+        ),
+        rules=rules,
+        sha256=document.sha256,
+        file=name,
+    )
+
+
+def shipped_criteria() -> list[CriteriaSet]:
+    """Return every criteria set shipped with coursereview, sorted by id and version."""
+    sets = []
+    for entry in criteria_dir().iterdir():
+        if entry.name.endswith((".yaml", ".yml")):
+            sets.append(_from_bytes(entry.read_bytes(), f"criteria/{entry.name}"))
+    return sorted(sets, key=lambda s: (s.id, _version_key(s.version)))
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.date | None = None) -> CriteriaSet:
+    """Return the criteria set to judge by.
+
+    ``ref`` is a file path, an ``id`` or ``id@version``; without it the set is chosen by program
+    ``kind`` and the program's start date ``on`` (the newest version in force that day).
+    """
+    if ref and (ref.endswith((".yaml", ".yml", ".json")) or FsPath(ref).is_file()):
+        return load_criteria_file(ref)
+    sets = shipped_criteria()
+    if ref:
+        set_id, _, version = ref.partition("@")
+        matches = [s for s in sets if s.id == set_id and (not version or s.version == version)]
+        if not matches:
+            known = ", ".join(sorted({s.ref for s in sets}))
+            raise CriteriaError(f"unknown criteria set {ref!r}; known sets: {known}")
+        in_force = [s for s in matches if on is None or s.in_force(on)]
+        return (in_force or matches)[-1]
+    if kind not in KINDS:
+        raise CriteriaError(f"cannot choose a criteria set for program kind {kind!r}; give --criteria")
+    candidates = [s for s in sets if kind in s.kinds]
+    in_force = [s for s in candidates if on is None or s.in_force(on)]
+    if not in_force:
+        raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}; give --criteria")
+    return in_force[-1]

@@ -1,0 +1,192 @@
+"""The catalog of every finding coursereview can report, and the Finding value itself.
+
+Codes are stable: a code never changes meaning and is never reused. A retired code stays here
+with ``deprecated=True``. The README's table of codes is generated from this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coursereview.location import Location, format_path
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class FindingType:
+    """One kind of finding: a stable code, a name, its default severity and its message."""
+
+    code: str
+    name: str
+    severity: str  # default; for rule-driven findings the criteria set's rule decides
+    title: str
+    template: str
+    rule: str | None = None  # the criteria rule that drives it; None: data integrity, always checked
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check found, with where it is and what to change."""
+
+    code: str
+    name: str
+    severity: str
+    message: str
+    path: tuple = ()
+    location: Location | None = None
+    hint: str = ""
+    criterion: str = ""
+    provisional: bool = False
+
+    @property
+    def path_text(self) -> str:
+        return format_path(self.path)
+
+    def sort_key(self) -> tuple:
+        loc = self.location.sort_key() if self.location else ("", 0, 0, "")
+        return (*loc, self.code, self.path_text, self.message)
+
+    def to_dict(self) -> dict:
+        """Return the JSON form of the finding."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path_text,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "where": loc.where if loc else None,
+            "hint": self.hint,
+            "criterion": self.criterion,
+            "provisional": self.provisional,
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.severity} {self.code} {self.message}{hint}"
+
+
+def _t(code: str, name: str, severity: str, title: str, template: str, rule: str | None = None) -> FindingType:
+    return FindingType(code, name, severity, title, template, rule)
+
+
+CATALOG: dict[str, FindingType] = {
+    t.code: t
+    for t in (
+        # S: structure of the submission
+        _t("S001", "unknown-key", "error", "Unknown key", "unknown key {key!r}"),
+        _t("S002", "missing-field", "error", "Required field missing", "{field!r} is required"),
+        _t("S003", "invalid-value", "error", "Invalid value", "{field!r}: {detail}"),
+        _t("S004", "invalid-date", "error", "Not a date", "{value!r} is not a date"),
+        _t("S005", "invalid-time", "error", "Not a time of day", "{value!r} is not a time of day"),
+        # T: timetable
+        _t("T001", "end-not-after-start", "error", "Session ends before it starts",
+           "{title!r} ends at {end}, not after its start at {start}"),
+        _t("T002", "sessions-overlap", "error", "Sessions overlap",
+           "{title!r} ({start}-{end}) overlaps {other!r} ({other_start}-{other_end}) on {date}"),
+        _t("T003", "session-outside-program", "error", "Session outside the program dates",
+           "{title!r} is on {date}, outside the program dates {start} to {end}"),
+        _t("T004", "program-end-before-start", "error", "Program ends before it starts",
+           "the program ends on {end}, before it starts on {start}"),
+        # H: hours and points
+        _t("H001", "below-minimum-hours", "error", "Fewer contact hours than the minimum",
+           "the program has {hours} contact hours; the minimum is {minimum}", "program.min_hours"),
+        _t("H002", "below-expected-hours", "warning", "Fewer contact hours than expected",
+           "the program has {hours} contact hours; a {kind} part is expected to have {expected}",
+           "program.expected_hours"),
+        _t("H003", "session-too-short", "warning", "Session shorter than the minimum",
+           "{title!r} lasts {minutes} minutes; the minimum is {minimum}", "session.min_minutes"),
+        _t("H004", "day-too-long", "warning", "Too many contact hours in one day",
+           "{date} has {hours} contact hours; the maximum is {maximum} a day", "day.max_hours"),
+        _t("H005", "off-granularity", "info", "Session not in whole scheduling units",
+           "{title!r} lasts {minutes} minutes, not a multiple of {unit}", "session.granularity_minutes"),
+        _t("H006", "no-points", "error", "Too few hours for any points",
+           "{hours} contact hours give {points} points, below the {minimum}-point minimum IIMC awards",
+           "points.minimum"),
+        _t("H007", "above-maximum-hours", "warning", "More contact hours than the maximum",
+           "the program has {hours} contact hours; the maximum is {maximum}", "program.max_hours"),
+        # A: curriculum areas
+        _t("A001", "unknown-area", "error", "Unknown curriculum area",
+           "{title!r} names curriculum area {area!r}, which {criteria} does not define"),
+        _t("A002", "area-below-minimum", "warning", "Curriculum area below its minimum hours",
+           "{area} has {hours} hours; the minimum is {minimum}", "areas.min_hours"),
+        _t("A003", "few-areas-covered", "warning", "Too few curriculum areas covered",
+           "the program covers {count} of {total} curriculum areas; at least {minimum} are expected",
+           "areas.min_covered"),
+        _t("A004", "ethics-absent", "warning", "No ethics session", "no session covers ethics", "areas.ethics"),
+        _t("A005", "area-missing", "error", "Instructional session without an area",
+           "{title!r} counts as contact time but names no curriculum area"),
+        # I: instructors
+        _t("I001", "unknown-instructor", "error", "Instructor not listed",
+           "{title!r} names instructor {id!r}, who is not in the instructors list"),
+        _t("I002", "unused-instructor", "warning", "Instructor teaches nothing",
+           "instructor {name!r} ({id}) teaches no session", "instructors.unused"),
+        _t("I003", "qualifications-missing", "warning", "Instructor qualifications missing",
+           "instructor {name!r} ({id}) has no qualifications", "instructors.qualifications"),
+        _t("I004", "instructor-double-booked", "error", "Instructor in two sessions at once",
+           "{name!r} teaches {title!r} and {other!r} at the same time on {date}"),
+        _t("I005", "no-presenter", "error", "Session without a presenter",
+           "{title!r} names no instructor", "instructors.presenter"),
+        _t("I006", "duplicate-instructor", "error", "Instructor id used twice",
+           "instructor id {id!r} is listed more than once"),
+        # D: documentation
+        _t("D001", "assessment-missing", "error", "Learning assessment missing",
+           "the program names no learning assessment", "documentation.assessment"),
+        _t("D002", "attendance-missing", "warning", "Attendance method missing",
+           "the program does not say how attendance is verified", "documentation.attendance"),
+        _t("D003", "certificate-missing", "error", "Certificate template missing",
+           "the program names no certificate or transcript template", "documentation.certificate"),
+        _t("D004", "description-missing", "error", "Session description missing",
+           "{title!r} has no description of its content", "documentation.session_description"),
+        _t("D005", "level-missing", "error", "Session level missing",
+           "{title!r} states no level (basic, intermediate or advanced)", "documentation.session_level"),
+        _t("D006", "level-too-low", "error", "Session level too low for this program",
+           "{title!r} is at {level} level; {kind} sessions must be {minimum} or above", "documentation.min_level"),
+        # P: provider
+        _t("P001", "director-contact", "error", "Director contact implausible",
+           "director e-mail {email!r} does not look like an e-mail address", "provider.director"),
+        _t("P002", "institution-missing", "error", "Sponsoring institution missing",
+           "an institute names no sponsoring university or college", "provider.institution"),
+    )
+}
+
+
+def make(
+    code: str,
+    path: tuple = (),
+    location: Location | None = None,
+    hint: str = "",
+    severity: str | None = None,
+    criterion: str = "",
+    provisional: bool = False,
+    **fields: object,
+) -> Finding:
+    """Return a Finding of catalog type ``code`` with its message filled from ``fields``."""
+    kind = CATALOG[code]
+    return Finding(
+        code=code,
+        name=kind.name,
+        severity=severity or kind.severity,
+        message=kind.template.format(**fields),
+        path=tuple(path),
+        location=location,
+        hint=hint,
+        criterion=criterion,
+        provisional=provisional,
+    )
+
+
+def codes_table() -> str:
+    """Return the Markdown table of every finding code (the README embeds it)."""
+    rows = ["| code | name | default severity | driven by | what it means |", "|---|---|---|---|---|"]
+    for t in CATALOG.values():
+        rule = f"`{t.rule}`" if t.rule else "data integrity (always checked)"
+        severity = "from the rule's basis" if t.rule else t.severity
+        rows.append(f"| {t.code} | {t.name} | {severity} | {rule} | {t.title} |")
+    return "\n".join(rows)

@@ -1,0 +1,51 @@
+"""Instructor rules: every reference resolves, everyone listed teaches, no one is in two places."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from coursereview.findings import Finding
+from coursereview.hours import counts
+from coursereview.rules import Context
+from coursereview.rules.timetable import overlapping_pairs
+
+CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    sub = ctx.submission
+    listed: dict[str, str] = {}
+    for person in sub.instructors:
+        if person.id in listed:
+            yield ctx.finding("I006", ("instructors", person.index, "id"), "give each instructor a unique id",
+                              id=person.id)
+        elif person.id:
+            listed[person.id] = person.name or person.id
+    used: set[str] = set()
+    for s in sub.sessions:
+        for j, ref in enumerate(s.instructors):
+            used.add(ref)
+            if ref not in listed:
+                close = difflib.get_close_matches(ref, list(listed), n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else "add them to 'instructors'"
+                yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref)
+        if (ctx.rule("instructors.presenter") and counts(s, ctx.criteria) and s.kind == "instruction"
+                and not s.instructors):
+            yield ctx.finding("I005", ("sessions", s.index), "add 'instructors' with the presenters' ids",
+                              title=s.label)
+    for person in sub.instructors:
+        if not person.id:
+            continue
+        if ctx.rule("instructors.unused") and person.id not in used:
+            yield ctx.finding("I002", ("instructors", person.index), "remove them or add them to a session",
+                              name=person.name or person.id, id=person.id)
+        if ctx.rule("instructors.qualifications") and not person.qualifications:
+            yield ctx.finding("I003", ("instructors", person.index),
+                              "say why they are qualified to teach: position, years, credentials",
+                              name=person.name or person.id, id=person.id)
+    for first, second in overlapping_pairs(sub.sessions):
+        for ref in sorted(set(first.instructors) & set(second.instructors)):
+            yield ctx.finding("I004", ("sessions", second.index, "instructors"),
+                              "one person can present only one session at a time",
+                              name=listed.get(ref, ref), title=second.label, other=first.label, date=second.date)

@@ -1,0 +1,22 @@
+"""Provider rules: a director IIMC can reach, and an institution for institutes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from coursereview.findings import Finding
+from coursereview.rules import Context
+
+CODES = ("P001", "P002")
+
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    provider = ctx.submission.provider
+    email = provider.director.email
+    if ctx.rule("provider.director") and email and not _EMAIL.match(email):
+        yield ctx.finding("P001", ("provider", "director", "email"), "write it as name@example.org", email=email)
+    if ctx.rule("provider.institution") and ctx.submission.program.kind == "institute" and not provider.institution:
+        yield ctx.finding("P002", ("provider",), "add 'institution': the sponsoring university or college")

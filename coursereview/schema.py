@@ -1,0 +1,250 @@
+"""marshmallow schemas: plain submission data -> typed model, structural problems -> findings."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
+
+from coursereview import findings as F
+from coursereview.criteria import KINDS, LEVELS, SESSION_KINDS
+from coursereview.load import Document
+from coursereview.location import format_path
+from coursereview.model import Director, Instructor, Program, Provider, Session, Submission
+from coursereview.parsing import clean, parse_date, parse_time
+from coursereview.schema_errors import Problem, flatten
+
+DELIVERY = ("in-person", "online", "hybrid")
+
+
+def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(choices, error="must be one of: " + ", ".join(choices))
+
+
+class Text(fields.String):
+    """A string field that also takes numbers (people type ``title: 2027``) and trims spaces."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return clean(text) or None
+
+
+class TextList(fields.List):
+    """A list of strings that also takes one string (``instructors: jdoe``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Text(), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            value = [value]
+        return tuple(v for v in super()._deserialize(value, attr, data, **kwargs) if v)
+
+
+class LooseDate(fields.Field):
+    """A date as people write it: ``2027-07-12``, ``7/12/2027``, ``July 12, 2027``."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        parsed = parse_date(value)
+        if parsed is None:
+            raise ValidationError("not a date")
+        return parsed
+
+
+class LooseTime(fields.Field):
+    """A time of day as people write it: ``13:00``, ``8:30 AM``, ``8.30``, ``0830``."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        parsed = parse_time(value)
+        if parsed is None:
+            raise ValidationError("not a time of day")
+        return parsed
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _drop_nulls(self, data: Any, **kwargs: Any) -> Any:
+        """Treat ``key:`` with no value as absent, as a person filling in a template means it."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+
+class DirectorSchema(_Strict):
+    name = Text(required=True)
+    email = Text(required=True)
+    phone = Text()
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> Director:
+        return Director(**data)
+
+
+class ProviderSchema(_Strict):
+    name = Text(required=True)
+    institution = Text()
+    director = fields.Nested(DirectorSchema, required=True)
+    association = TextList()
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> Provider:
+        return Provider(**data)
+
+
+class ProgramSchema(_Strict):
+    title = Text(required=True)
+    kind = Text(required=True, validate=_one_of(KINDS))
+    part = fields.Integer(strict=True, validate=validate.Range(1, 9, error="must be a part number from 1 to 9"))
+    criteria = Text()
+    start = LooseDate(required=True)
+    end = LooseDate(required=True)
+    location = Text()
+    delivery = Text(validate=_one_of(DELIVERY))
+    assessment = Text()
+    attendance = Text()
+    certificate = Text()
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> Program:
+        return Program(**data)
+
+
+class InstructorSchema(_Strict):
+    id = Text(required=True)
+    name = Text(required=True)
+    position = Text()
+    qualifications = Text()
+
+
+class SessionSchema(_Strict):
+    title = Text(required=True)
+    date = LooseDate(required=True)
+    start = LooseTime(required=True)
+    end = LooseTime(required=True)
+    kind = Text(validate=_one_of(SESSION_KINDS))
+    area = Text()
+    instructors = TextList()
+    level = Text(validate=_one_of(LEVELS))
+    description = Text()
+    objectives = TextList()
+    track = Text()
+
+
+class SubmissionSchema(_Strict):
+    schema = fields.String()
+    provider = fields.Nested(ProviderSchema, required=True)
+    program = fields.Nested(ProgramSchema, required=True)
+    instructors = fields.List(fields.Nested(InstructorSchema))
+    sessions = fields.List(fields.Nested(SessionSchema), required=True)
+
+
+def build_submission(document: Document) -> Submission:
+    """Return the typed Submission for ``document``; schema problems become its findings.
+
+    The model is built even when parts are wrong: a bad value is left out (and reported), so the
+    rules can still judge everything else in the same run.
+    """
+    schema = SubmissionSchema()
+    data = copy.deepcopy(document.data)
+    problems: list[Problem] = []
+    for attempt in range(6):
+        try:
+            loaded = schema.load(data, partial=attempt > 0)
+            break
+        except ValidationError as exc:
+            found = flatten(exc.messages, data, schema)
+            if attempt == 0:
+                problems = found
+            for p in found:
+                _prune(data, p.path)
+    else:  # pragma: no cover - pruning removes every bad value, so a later pass always loads
+        loaded = {}
+    instructors = tuple(
+        Instructor(index=i, **item) for i, item in enumerate(loaded.get("instructors", ())) if item is not None
+    )
+    sessions = tuple(
+        Session(index=i, **{k: v for k, v in item.items()}) for i, item in enumerate(loaded.get("sessions", ()))
+    )
+    return Submission(
+        provider=loaded.get("provider") or Provider(),
+        program=loaded.get("program") or Program(),
+        instructors=instructors,
+        sessions=sessions,
+        sources=document.sources,
+        file=document.file,
+        sha256=document.sha256,
+        findings=tuple(_finding(p, document) for p in problems),
+    )
+
+
+def _prune(data: Any, path: tuple) -> None:
+    """Remove the value at ``path`` so that the next load pass can go past it."""
+    if not path:
+        return
+    parent = data
+    for part in path[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = path[-1]
+    if isinstance(parent, dict):
+        parent.pop(last, None)
+    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        parent[last] = {} if isinstance(parent[last], dict) or len(path) == 2 else None
+        if parent[last] is None:
+            del parent[last]
+
+
+def _field_for(path: tuple) -> fields.Field | None:
+    schema: Schema | None = SubmissionSchema()
+    field = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if schema is None or part not in schema.fields:
+            return None
+        field = schema.fields[part]
+        inner = field.inner if isinstance(field, fields.List) else field
+        schema = inner.schema if isinstance(inner, fields.Nested) else None
+    return field
+
+
+def _raw(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _finding(p: Problem, document: Document) -> F.Finding:
+    sources = document.sources
+    name = str(p.path[-1]) if p.path else "document"
+    if p.kind == "unknown":
+        close = difflib.get_close_matches(name, p.allowed, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else "allowed here: " + ", ".join(p.allowed)
+        return F.make("S001", p.path, sources.key(p.path), hint=hint, key=name)
+    if p.kind == "missing":
+        return F.make("S002", p.path, sources.value(p.path[:-1]), field=format_path(p.path), hint=f"add '{name}'")
+    field = _field_for(p.path)
+    raw = _raw(document.data, p.path)
+    location = sources.value(p.path)
+    if isinstance(field, LooseDate):
+        return F.make("S004", p.path, location, value=raw, hint="write dates as YYYY-MM-DD, e.g. 2027-07-12")
+    if isinstance(field, LooseTime):
+        return F.make("S005", p.path, location, value=raw, hint="write times as HH:MM on a 24-hour clock, e.g. 13:30")
+    hint = ""
+    for validator in getattr(field, "validators", ()):
+        if isinstance(validator, validate.OneOf) and isinstance(raw, str):
+            close = difflib.get_close_matches(raw, [str(c) for c in validator.choices], n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else ""
+    return F.make("S003", p.path, location, hint=hint, field=format_path(p.path), detail=p.message.rstrip("."))

@@ -1,0 +1,62 @@
+"""Turn marshmallow's nested error messages into flat problems with data paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, fields
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One schema problem: ``kind`` is 'unknown' (key not in the schema), 'missing' or 'invalid'."""
+
+    path: tuple
+    kind: str
+    message: str
+    allowed: tuple[str, ...] = ()  # the keys the schema accepts where an unknown key was found
+
+
+def flatten(messages: Any, data: Any, schema: Schema) -> list[Problem]:
+    """Return one Problem per leaf of marshmallow's ``messages`` for ``data`` loaded by ``schema``."""
+    return list(_walk(messages, data, schema, ()))
+
+
+def _walk(messages: Any, data: Any, schema: Schema | None, path: tuple) -> Iterator[Problem]:
+    if not isinstance(messages, dict):
+        yield Problem(path, "invalid", _text(messages))
+        return
+    for key, sub in messages.items():
+        if key == "_schema":
+            yield Problem(path, "invalid", _text(sub))
+        elif isinstance(key, int):
+            item = data[key] if isinstance(data, list) and 0 <= key < len(data) else None
+            yield from _walk(sub, item, schema, path + (key,))
+        elif schema is not None and key in schema.fields:
+            present = isinstance(data, dict) and key in data
+            if isinstance(sub, dict):
+                yield from _walk(sub, data.get(key) if present else None, _nested(schema.fields[key]), path + (key,))
+            else:
+                yield Problem(path + (key,), "invalid" if present else "missing", _text(sub))
+        else:
+            allowed = tuple(sorted(schema.fields)) if schema is not None else ()
+            yield Problem(path + (key,), "unknown", "unknown key", allowed)
+
+
+def _text(messages: Any) -> str:
+    if isinstance(messages, list):
+        return "; ".join(_text(m) for m in messages)
+    if isinstance(messages, dict):
+        return "; ".join(_text(m) for m in messages.values())
+    return str(messages)
+
+
+def _nested(field: fields.Field) -> Schema | None:
+    if isinstance(field, fields.List):
+        field = field.inner
+    if isinstance(field, fields.Nested):
+        schema = field.schema
+        return schema if isinstance(schema, Schema) else None
+    return None
