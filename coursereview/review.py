@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from coursereview.criteria import CriteriaSet
@@ -20,6 +21,17 @@ def verdict_of(findings: tuple[Finding, ...]) -> str:
     if "warning" in severities:
         return "approvable-with-notes"
     return "approvable"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """IIMC's recorded decision on a submission (shown in the approval block and letters)."""
+
+    decision: str  # "approved" | "returned"
+    reviewer: str
+    decided_at: dt.datetime  # UTC
+    note: str = ""
+    override: bool = False  # approved although the tool found it not approvable
 
 
 @dataclass(frozen=True)

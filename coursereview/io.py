@@ -1,0 +1,54 @@
+"""Write outputs safely: all or nothing (temp file + rename), never over an existing file unless forced."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from coursereview.errors import OutputError
+
+
+def write_atomic(path: str | Path, data: bytes | str, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically; refuse to replace an existing file unless ``force``.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, then renamed into
+    place, so a reader never sees a partial file and a failure leaves nothing behind.
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    check_writable(path, force)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the file appeared meanwhile: never clobber
+            except FileExistsError:
+                raise OutputError(f"{path}: already exists; use --force to replace it") from None
+            except OSError:  # file systems without hard links
+                if path.exists():
+                    raise OutputError(f"{path}: already exists; use --force to replace it") from None
+                os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return path
+
+
+def check_writable(path: str | Path, force: bool = False) -> None:
+    """Raise OutputError unless ``path`` can be written (before any expensive work is done)."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name")
+    if path.exists() and not force:
+        raise OutputError(f"{path}: already exists; use --force to replace it")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: folder {path.parent} does not exist")
