@@ -188,7 +188,8 @@ class _Composer(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise InputError(_loc(self.file, self.peek_event().start_mark), f"nesting deeper than {MAX_DEPTH} levels")
+                where = _loc(self.file, self.peek_event().start_mark)
+                raise InputError(where, f"nesting deeper than {MAX_DEPTH} levels")
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -199,7 +200,10 @@ def _loc(file: str, mark: Any) -> Location:
 
 
 def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
-    loader = _Composer(text, file)
+    try:
+        loader = _Composer(text, file)  # the reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, file) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -209,9 +213,8 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             raise InputError(location, "tab character in indentation; YAML must be indented with spaces") from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(location, f"invalid YAML: {problem}") from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        mark = getattr(exc, "position", None)
-        raise InputError(Location(file, 1, 1), f"invalid YAML: {exc}".splitlines()[0]) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, file) from None
     finally:
         loader.dispose()
     if node is None:
@@ -219,6 +222,13 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     sources = SourceMap(file)
     budget = [MAX_NODES]
     return _convert(node, (), sources, budget), sources
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> InputError:
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return InputError(Location(file, line, column), f"control character U+{code:04X} is not allowed in YAML")
 
 
 def _convert(node: Any, path: tuple, sources: SourceMap, budget: list[int]) -> Any:

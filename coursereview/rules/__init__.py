@@ -11,8 +11,6 @@ from coursereview.criteria import CriteriaSet, Rule
 from coursereview.hours import Tally
 from coursereview.model import Submission
 
-INTEGRITY = "coursereview/submission@1 (data integrity)"
-
 
 @dataclass(frozen=True)
 class Context:
@@ -32,7 +30,7 @@ class Context:
         sources = self.submission.sources
         location = sources.key(path) if at_key else sources.value(path)
         if kind.rule is None:
-            return F.make(code, path, location, hint=hint, criterion=INTEGRITY, **fields)
+            return F.make(code, path, location, hint=hint, **fields)
         rule = self.criteria.rules[kind.rule]
         return F.make(
             code, path, location, hint=hint, severity=rule.severity,

@@ -20,9 +20,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         if s.start and s.end and s.end <= s.start:
             yield ctx.finding("T001", ("sessions", s.index, "end"), "times use a 24-hour clock: 1:30 pm is 13:30",
                               title=s.label, start=_hm(s.start), end=_hm(s.end))
-        if s.date and program.start and program.end and program.start <= program.end:
-            if not program.start <= s.date <= program.end:
-                yield ctx.finding("T003", ("sessions", s.index, "date"), "correct the date or the program dates",
+        dated = s.date and program.start and program.end and program.start <= program.end
+        if dated and not program.start <= s.date <= program.end:
+            yield ctx.finding("T003", ("sessions", s.index, "date"), "correct the date or the program dates",
                                   title=s.label, date=s.date, start=program.start, end=program.end)
     for first, second in overlapping_pairs(ctx.submission.sessions):
         if first.track and second.track and first.track != second.track:
