@@ -106,7 +106,7 @@ def test_criteria_list_and_show() -> None:
 def test_criteria_check_reports_every_problem_with_location(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     text = (DATA / "criteria-custom.yaml").read_text()
-    text = text.replace("areas.min_hours: {value: true, basis: published", "areas.min_hours: {value: true, basis: publishd")
+    text = text.replace("{value: true, basis: published", "{value: true, basis: publishd")
     text = text.replace("program.max_hours: {value: 30", "program.max_hours: {value: lots")
     text += "extra_key: 1\n"
     bad.write_text(text)
