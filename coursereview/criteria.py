@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -317,13 +318,18 @@ def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
     )
 
 
-def shipped_criteria() -> list[CriteriaSet]:
-    """Return every criteria set shipped with coursereview, sorted by id and version."""
+@functools.cache
+def _shipped() -> tuple[CriteriaSet, ...]:
     sets = []
     for entry in criteria_dir().iterdir():
         if entry.name.endswith((".yaml", ".yml")):
             sets.append(_from_bytes(entry.read_bytes(), f"criteria/{entry.name}"))
-    return sorted(sets, key=lambda s: (s.id, _version_key(s.version)))
+    return tuple(sorted(sets, key=lambda s: (s.id, _version_key(s.version))))
+
+
+def shipped_criteria() -> list[CriteriaSet]:
+    """Return every criteria set shipped with coursereview, sorted by id and version (read once)."""
+    return list(_shipped())
 
 
 def _version_key(version: str) -> tuple[int, ...]:
