@@ -1,4 +1,4 @@
-"""Find the data shipped with the package: criteria sets and templates."""
+"""Find the data shipped with the package: criteria sets, templates and example submissions."""
 
 from __future__ import annotations
 
@@ -22,3 +22,8 @@ def criteria_dir() -> Traversable:
 def templates_dir() -> Traversable:
     """Return the folder of the jinja2 templates shipped with coursereview."""
     return _data_dir("coursereview._templates", "templates")
+
+
+def examples_dir() -> Traversable:
+    """Return the folder of the example submissions shipped with coursereview."""
+    return _data_dir("coursereview._examples", "examples")

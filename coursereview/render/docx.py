@@ -23,10 +23,10 @@ _WIDTHS = {
     "areas": (4160, 1600, 1600, 2000),
     "hours": (6160, 3200),
     "days": (6160, 3200),
-    "timetable": (1300, 2760, 1000, 1200, 1500, 1000, 600),
+    "timetable": (1050, 2500, 1100, 1250, 1400, 1200, 860),
     "instructors": (2200, 2000, 4160, 1000),
     "findings": (800, 4160, 2000, 2400),
-    "trail": (2360, 1100, 1100, 1000, 1100, 850, 850, 1000),
+    "trail": (2000, 1050, 1050, 1100, 1150, 800, 800, 1410),
     "approval": (2400, 6960),
 }
 FINDING_HEADERS = ("Code", "Finding", "Location", "What to change")
@@ -136,7 +136,8 @@ class _Tables:
     def add(self, caption: str, headers: tuple[str, ...] | None, rows: list, widths: str,
             key_column: bool = False, tall: bool = False) -> None:
         self.count += 1
-        self.doc.add_paragraph(_clean(f"Table {self.count}: {caption}"), style="Caption")
+        label = self.doc.add_paragraph(_clean(f"Table {self.count}: {caption}"), style="Caption")
+        label.paragraph_format.keep_with_next = True
         tbl = _table(self.style_id, headers, rows, _WIDTHS[widths], key_column, tall)
         body = self.doc.element.body
         body.find(_W + "sectPr").addprevious(tbl)
@@ -174,7 +175,8 @@ def _reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
 # --- raw XML: every WordprocessingML string is made here -------------------------------------------
 
 _NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{%s}" % _NS
+_W = f"{{{_NS}}}"
+_TABLE_FONT_HALF_POINTS = 18  # 9 pt
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -184,7 +186,7 @@ def _clean(text: str) -> str:
 
 
 def _runs(text: str, bold: bool) -> str:
-    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    rpr = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val=\"{_TABLE_FONT_HALF_POINTS}\"/></w:rPr>"
     lines = _clean(text).split("\n")
     return "<w:br/>".join(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' for line in lines)
 

@@ -1,0 +1,156 @@
+"""`coursereview render` and `coursereview example`: write review documents (docx, html, md, json)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from coursereview.check import check, load_submission
+from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
+from coursereview.hours import fmt as fmt_number
+from coursereview.io import check_writable, write_atomic
+from coursereview.render import FORMATS, TEXT_FORMATS, format_for
+from coursereview.render import render as render_review
+from coursereview.review import Decision, Review
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, metavar="OUT",
+              help="File to write (.docx, .html, .md or .json); '-' writes html, md or json to stdout.")
+@click.option("--format", "fmt_", type=click.Choice(FORMATS),
+              help="Output format; default: from the OUT suffix (md when OUT is '-').")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
+@click.option("--db", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Decision register: show IIMC's latest recorded decision in the approval block.")
+@one_line_errors
+def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: str | None,
+           db: str | None) -> None:
+    """Render the review document of a submission: docx, html, md or json.
+
+    FILE is a YAML, JSON or Word (.docx) submission. The document has the title block, verdict,
+    curriculum areas, hours and points, the day-by-day timetable, instructors, every finding
+    with its location and hint, an approval block and the calculation trail. The same
+    submission and criteria always give the same bytes (SOURCE_DATE_EPOCH sets the docx time
+    stamps). A not-approvable submission is rendered too.
+
+    \b
+    Exit status: 0 approvable (with or without notes), 1 not approvable
+    (the document is still written), 2 could not run.
+
+    \b
+    Example:
+      coursereview render examples/institute-part1.yaml -o review.docx
+      coursereview render examples/academy.yaml -o - --format md
+    """
+    to_stdout = output == "-"
+    fmt = _format(output, fmt_)
+    if to_stdout and fmt not in TEXT_FORMATS:
+        raise Fail(f"cannot write {fmt} to stdout; give a file name with -o")
+    if not to_stdout:
+        check_writable(output, force)
+    review = check(load_submission(file), criteria_ref)
+    decision = _latest_decision(db, review) if db else None
+    data = render_review(review, fmt, decision)
+    summary = f"{review.verdict_text.upper()}: {fmt_hours(review)}"
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        click.echo(f"{file}: {summary}", err=True)
+    else:
+        write_atomic(output, data, force)
+        click.echo(f"wrote {output} ({summary})")
+    raise SystemExit(review.exit_code)
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("-o", "--output", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Folder to write the review examples to (created if missing). Without it, list the examples.")
+@click.option("--format", "formats", default="docx", show_default=True, metavar="FORMATS",
+              help=f"Comma-separated formats to write: {', '.join(FORMATS)}.")
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+@one_line_errors
+def example(name: str | None, out_dir: str | None, formats: str, force: bool) -> None:
+    """Render the shipped example submissions as review examples.
+
+    Without -o, list the shipped examples. With -o DIR, render NAME (or every example) into
+    DIR as NAME-review.docx (and any other --format), and list what was written. Examples
+    that are not approvable are rendered too: their findings are the point.
+
+    \b
+    Example:
+      coursereview example
+      coursereview example institute-part1 -o reviews --format docx,html
+    """
+    from coursereview.resources import examples_dir
+
+    available = _examples(examples_dir())
+    if name is not None and name not in available:
+        known = ", ".join(sorted(available)) or "none"
+        raise Fail(f"no example named {name!r}; the shipped examples are: {known}")
+    chosen = [name] if name else sorted(available)
+    if out_dir is None:
+        for key in chosen:
+            click.echo(f"{key}\t{available[key].name}")
+        return
+    wanted = _formats(formats)
+    folder = Path(out_dir)
+    targets = [(key, fmt, folder / f"{key}-review.{fmt}") for key in chosen for fmt in wanted]
+    if folder.exists() and not folder.is_dir():
+        raise Fail(f"{folder}: is not a folder")
+    if folder.is_dir():
+        for _key, _fmt, target in targets:  # refuse before writing anything
+            check_writable(target, force)
+    reviews = {key: check(load_submission(available[key])) for key in chosen}
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, fmt, target in targets:
+        review = reviews[key]
+        write_atomic(target, render_review(review, fmt), force)
+        click.echo(f"wrote {target} ({review.verdict_text}: {fmt_hours(review)})")
+
+
+def fmt_hours(review: Review) -> str:
+    """Return 'N contact hours, M points (category)' for the summary lines."""
+    t = review.tally
+    return f"{fmt_number(t.contact_hours)} contact hours, {fmt_number(t.points)} points ({t.category})"
+
+
+def _format(output: str, given: str | None) -> str:
+    if output == "-":
+        return given or "md"
+    try:
+        return format_for(output, given)
+    except ValueError as exc:
+        raise Fail(str(exc)) from None
+
+
+def _formats(text: str) -> list[str]:
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise Fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    return list(dict.fromkeys(wanted))
+
+
+def _examples(folder: object) -> dict[str, Path]:
+    """Return the shipped example submissions by name (file name without suffix)."""
+    found = {}
+    for entry in folder.iterdir():  # type: ignore[attr-defined]
+        if entry.name.endswith((".yaml", ".yml", ".json")) and not entry.name.startswith("."):
+            found[entry.name.rsplit(".", 1)[0]] = Path(str(entry))
+    return found
+
+
+def _latest_decision(db: str, review: Review) -> Decision | None:
+    """Return IIMC's latest decision on this submission from the decision register at ``db``."""
+    try:
+        from coursereview.register import latest_decision
+    except ImportError:
+        raise Fail("--db: this installation has no decision register (coursereview.register)") from None
+    if not Path(db).is_file():
+        raise Fail(f"{db}: no such decision register")
+    return latest_decision(db, review.submission.sha256)
