@@ -42,61 +42,59 @@ def build_docx(ctx: dict[str, Any], stamp: dt.datetime) -> bytes:
     section.left_margin = section.right_margin = Inches(1)
     _properties(doc, ctx, stamp)
     _header_footer(section, ctx)
-    tables = _Tables(doc)
+    w = _Writer(doc)
 
-    doc.add_heading(_clean(ctx["title"]), 0)
-    doc.add_paragraph(_clean(ctx["subtitle"]), style="Subtitle")
-    tables.add("Submission and criteria", None, ctx["details"], "details", key_column=True)
+    w.heading(ctx["title"], 0)
+    w.para(ctx["subtitle"], "Subtitle")
+    w.table("Submission and criteria", None, ctx["details"], "details", key_column=True)
 
     sections = iter(ctx["sections"])
-    doc.add_heading(next(sections), 1)
-    p = doc.add_paragraph()
+    w.heading(next(sections), 1)
+    p = w.para("")
     p.add_run(_clean(ctx["verdict_text"].upper())).bold = True
     p.add_run(" — " + _clean(ctx["verdict_sentence"]))
-    doc.add_paragraph(_clean(
-        f"{ctx['contact_hours']} contact hours, {ctx['points']} points ({ctx['points_category']}); "
-        f"{ctx['counts_text']}. Judged by {ctx['criteria_ref']} ({ctx['criteria_title']})."))
+    w.para(f"{ctx['contact_hours']} contact hours, {ctx['points']} points ({ctx['points_category']}); "
+           f"{ctx['counts_text']}. Judged by {ctx['criteria_ref']} ({ctx['criteria_title']}).")
 
-    doc.add_heading(next(sections), 1)
-    tables.add("Curriculum areas: required and provided contact hours", ctx["area_headers"], ctx["areas"], "areas")
+    w.heading(next(sections), 1)
+    w.table("Curriculum areas: required and provided contact hours", ctx["area_headers"], ctx["areas"], "areas")
 
-    doc.add_heading(next(sections), 1)
+    w.heading(next(sections), 1)
     hours = ctx["hours"]
-    tables.add("Hours and points", None, hours["rows"], "hours", key_column=True)
-    tables.add("Contact hours per day", ("Day", "Contact hours"), hours["days"], "days")
-    doc.add_paragraph("How the totals were reached:")
+    w.table("Hours and points", None, hours["rows"], "hours", key_column=True)
+    w.table("Contact hours per day", ("Day", "Contact hours"), hours["days"], "days")
+    w.para("How the totals were reached:")
     for step in hours["steps"]:
-        doc.add_paragraph(_clean(step), style="List Number")
+        w.para(step, "List Bullet")
 
-    doc.add_heading(next(sections), 1)
-    doc.add_paragraph("Every session in time order. Breaks, meals and social events are shown and count 0 hours.")
+    w.heading(next(sections), 1)
+    w.para("Every session in time order. Breaks, meals and social events are shown and count 0 hours.")
     for day in ctx["days"]:
-        doc.add_heading(_clean(day["label"]), 2)
-        tables.add(f"Timetable, {day['label']}", ctx["timetable_headers"], day["rows"], "timetable")
+        w.heading(day["label"], 2)
+        w.table(f"Timetable, {day['label']}", ctx["timetable_headers"], day["rows"], "timetable")
 
-    doc.add_heading(next(sections), 1)
-    tables.add("Instructors and qualifications", ctx["instructor_headers"], ctx["instructors"], "instructors")
+    w.heading(next(sections), 1)
+    w.table("Instructors and qualifications", ctx["instructor_headers"], ctx["instructors"], "instructors")
 
-    doc.add_heading(next(sections), 1)
+    w.heading(next(sections), 1)
     if not ctx["finding_groups"]:
-        doc.add_paragraph("The check found nothing to report.")
+        w.para("The check found nothing to report.")
     for group in ctx["finding_groups"]:
-        doc.add_heading(group["title"], 2)
+        w.heading(group["title"], 2)
         rows = [_finding_row(f) for f in group["findings"]]
-        tables.add(f"Findings: {group['title']}", FINDING_HEADERS, rows, "findings")
+        w.table(f"Findings: {group['title']}", FINDING_HEADERS, rows, "findings")
 
-    doc.add_heading(next(sections), 1)
+    w.heading(next(sections), 1)
     approval = ctx["approval"]
-    doc.add_paragraph("Recorded decision of the IIMC Education Department." if approval["recorded"] else
-                      "For the IIMC Education Department: record the decision, then sign and date.")
-    tables.add("Approval", None, approval["rows"], "approval", key_column=True, tall=True)
+    w.para("Recorded decision of the IIMC Education Department." if approval["recorded"] else
+           "For the IIMC Education Department: record the decision, then sign and date.")
+    w.table("Approval", None, approval["rows"], "approval", key_column=True, tall=True)
 
-    doc.add_heading(next(sections), 1)
-    doc.add_paragraph("One row per session: the minutes it is scheduled for and the minutes it adds to the "
-                      "program total.")
-    tables.add("Calculation trail", ctx["trail_headers"], ctx["trail"], "trail")
+    w.heading(next(sections), 1)
+    w.para("One row per session: the minutes it is scheduled for and the minutes it adds to the program total.")
+    w.table("Calculation trail", ctx["trail_headers"], ctx["trail"], "trail")
     for step in hours["steps"]:
-        doc.add_paragraph(_clean(step), style="List Number")
+        w.para(step, "List Bullet")
 
     out = io.BytesIO()
     doc.save(out)
@@ -125,23 +123,38 @@ def _properties(doc: Any, ctx: dict[str, Any], stamp: dt.datetime) -> None:
     cp.created = cp.modified = cp.last_printed = stamp.replace(tzinfo=None)
 
 
-class _Tables:
-    """Add captioned tables to the body, numbering the captions."""
+class _Writer:
+    """Append headings, paragraphs and captioned tables to the body, with style ids looked up once.
+
+    (python-docx resolves a style name by scanning every style on each call; a long timetable
+    would spend most of its time there.)
+    """
+
+    _STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Caption", "List Bullet", "Table Grid")
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.count = 0
-        self.style_id = doc.styles["Table Grid"].style_id
+        self.style_ids = {name: doc.styles[name].style_id for name in self._STYLES}
+        self.sect_pr = doc.element.body.find(_W + "sectPr")
 
-    def add(self, caption: str, headers: tuple[str, ...] | None, rows: list, widths: str,
-            key_column: bool = False, tall: bool = False) -> None:
+    def para(self, text: str, style: str | None = None) -> Any:
+        p = self.doc.add_paragraph(_clean(text))
+        if style:
+            p._p.style = self.style_ids[style]
+        return p
+
+    def heading(self, text: str, level: int) -> Any:
+        return self.para(text, "Title" if level == 0 else f"Heading {level}")
+
+    def table(self, caption: str, headers: tuple[str, ...] | None, rows: list, widths: str,
+              key_column: bool = False, tall: bool = False) -> None:
         self.count += 1
-        label = self.doc.add_paragraph(_clean(f"Table {self.count}: {caption}"), style="Caption")
+        label = self.para(f"Table {self.count}: {caption}", "Caption")
         label.paragraph_format.keep_with_next = True
-        tbl = _table(self.style_id, headers, rows, _WIDTHS[widths], key_column, tall)
-        body = self.doc.element.body
-        body.find(_W + "sectPr").addprevious(tbl)
-        self.doc.add_paragraph()  # Word needs a paragraph between adjacent tables
+        tbl = _table(self.style_ids["Table Grid"], headers, rows, _WIDTHS[widths], key_column, tall)
+        self.sect_pr.addprevious(tbl)
+        self.para("")  # Word needs a paragraph between adjacent tables
 
 
 def _header_footer(section: Any, ctx: dict[str, Any]) -> None:
