@@ -212,3 +212,9 @@ def test_shipped_examples_render() -> None:
         review = check(load_submission(Path(str(path))))
         document = docx.Document(io.BytesIO(render(review, "docx")))
         assert document.core_properties.title == review.submission.program.title
+
+
+def test_example_without_examples_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("coursereview.resources.examples_dir", lambda: tmp_path / "absent")
+    result = run("example")
+    assert result.exit_code == 2 and result.stderr == "no example submissions are shipped with this installation\n"

@@ -93,6 +93,8 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
         known = ", ".join(sorted(available)) or "none"
         raise Fail(f"no example named {name!r}; the shipped examples are: {known}")
     chosen = [name] if name else sorted(available)
+    if not chosen:
+        raise Fail("no example submissions are shipped with this installation")
     if out_dir is None:
         for key in chosen:
             click.echo(f"{key}\t{available[key].name}")
@@ -138,7 +140,9 @@ def _formats(text: str) -> list[str]:
 
 def _examples(folder: object) -> dict[str, Path]:
     """Return the shipped example submissions by name (file name without suffix)."""
-    found = {}
+    found: dict[str, Path] = {}
+    if not folder.is_dir():  # type: ignore[attr-defined]
+        return found
     for entry in folder.iterdir():  # type: ignore[attr-defined]
         if entry.name.endswith((".yaml", ".yml", ".json")) and not entry.name.startswith("."):
             found[entry.name.rsplit(".", 1)[0]] = Path(str(entry))
