@@ -49,7 +49,18 @@ def scalar(value: Any) -> str:
         return text
     plain = (_PLAIN.fullmatch(text) and not text.endswith((" ", ":")) and ": " not in text and " #" not in text
              and text.lower() not in _RESERVED)
-    return text if plain else json.dumps(text, ensure_ascii=False)
+    return text if plain else _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    """Return ``text`` as a YAML double-quoted scalar, escaping what a YAML reader would refuse or fold."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(f"\\u{ord(ch):04x}" if _unsafe(ch) else ch for ch in quoted)
+
+
+def _unsafe(ch: str) -> bool:
+    code = ord(ch)
+    return 0x7F <= code <= 0x9F or ch in "\u2028\u2029\ufeff\ufffe\uffff" or 0xD800 <= code <= 0xDFFF
 
 
 def _help(f: Field) -> str:

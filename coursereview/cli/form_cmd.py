@@ -78,3 +78,23 @@ def import_(form: str, output: str, force: bool) -> None:
     write_atomic(output, dump_submission(document.data, document.file), force)
     sessions = document.data.get("sessions", [])
     click.echo(f"{output}: {len(sessions)} sessions imported from {form}", err=True)
+
+
+def write_criteria_document(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
+    """Write criteria set ``ref`` as a docx, md or html document (``criteria show --format``)."""
+    from coursereview.criteria_doc import FORMATS, criteria_document
+
+    if fmt_ is None and output:
+        fmt_ = {".htm": "html", ".markdown": "md"}.get(Path(output).suffix.lower(), Path(output).suffix.lower()[1:])
+    if fmt_ not in FORMATS:
+        raise Fail(f"{output}: cannot tell the format; give --format docx, md or html")
+    if fmt_ == "docx" and not output:
+        raise Fail("a docx document needs a file: give -o FILE.docx")
+    if output:
+        check_writable(output, force)
+    data = criteria_document(resolve_criteria(ref), fmt_)
+    if output:
+        write_atomic(output, data, force)
+        click.echo(f"{output}: criteria document ({fmt_})", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
