@@ -94,7 +94,7 @@ def _open_body(raw: bytes, name: str) -> Any:
     except (PackageNotFoundError, KeyError, ValueError, AttributeError) as exc:
         raise InputError(name, f"not a Word document that can be read ({_short(exc)})") from None
     except Exception as exc:  # lxml syntax errors and zip errors from a damaged part
-        raise InputError(name, f"damaged .docx: {_short(exc)}") from None
+        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc)})") from None
     return document.element.body
 
 
