@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ _ALIASES = {
                 "assessment": "assessment", "program kind": "kind", "year": "part"},
 }
 _FIELDS = {"provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS}
+_AREA_ID = re.compile(r"[a-z][a-z0-9-]*")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013\u25aa\u25e6]|\d{1,2}[.)])\s+")
 
 
@@ -65,7 +68,8 @@ def read_form(path: str | Path) -> Document:
     for kind in ("provider", "program"):
         for table in (t for t in tables if t.name == kind):
             data[kind] = _read_fields(table, data.get(kind, {}), sources, name)
-    areas = _area_lookup(data.get("program", {}))
+    program = data.get("program", {})
+    areas = functools.cache(lambda: _area_lookup(program))  # loading criteria sets is slow: only for titles
     people: dict[str, str] = {}
     for kind in ("instructors", "sessions"):
         found = [t for t in tables if t.name == kind]
@@ -249,7 +253,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
             value: Any = clean(text)
         else:
             path = f.path
-            value = _convert(f, text, {}, {})
+            value = _convert(f, text, dict, {})
             if value is None:
                 continue
         where = Location(file, where=f'{table.label}, row "{f.label if f else label.split("(")[0].strip()}"')
@@ -267,7 +271,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
 
 
 def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
-               areas: dict[str, str], people: dict[str, str]) -> None:
+               areas: Callable[[], dict[str, str]], people: dict[str, str]) -> None:
     """Append one item per non-empty row of a column table (instructors or sessions)."""
     kind = table.name
     for number, row in table.rows:
@@ -291,7 +295,7 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
         items.append(item)
 
 
-def _convert(f: Field, text: str, areas: dict[str, str], people: dict[str, str]) -> Any:
+def _convert(f: Field, text: str, areas: Callable[[], dict[str, str]], people: dict[str, str]) -> Any:
     """Return the plain value for a cell's text; None when empty. What cannot be read passes through."""
     if f.kind == "lines":
         items = [clean(_BULLET.sub("", line)) for line in text.splitlines()]
@@ -343,7 +347,10 @@ def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
     return lookup
 
 
-def _area_id(text: str, areas: dict[str, str]) -> str:
+def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
+    if _AREA_ID.fullmatch(text):
+        return text  # already an id; an unknown one is reported by the area rules
+    areas = lookup()
     key = text.lower()
     if key in areas:
         return areas[key]
