@@ -1,7 +1,11 @@
-"""Time the Word paths: generate the blank form, and import a filled 60-session form (prints numbers)."""
+"""Time the Word paths: generate the blank form, and import a filled 60-session form (prints numbers).
+
+Run: python benchmarks/intake.py [--runs N] [--smoke]
+"""
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -18,7 +22,7 @@ from coursereview.intake_docx import read_form
 RUNS = 7
 
 
-def _timed(func: object, runs: int = RUNS) -> float:
+def _timed(func: object, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -50,14 +54,19 @@ def _filled(folder: Path) -> Path:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=RUNS, help="timed runs of each step (the median is shown)")
+    parser.add_argument("--smoke", action="store_true", help="few runs, for CI")
+    args = parser.parse_args()
+    runs = 2 if args.smoke else args.runs
     criteria = resolve_criteria(None, "institute")
     with tempfile.TemporaryDirectory() as tmp:
         filled = _filled(Path(tmp))
         sessions = len(read_form(filled).data["sessions"])
         assert sessions == 60, sessions
-        generate = _timed(lambda: build_form(criteria, "institute"))
-        intake = _timed(lambda: read_form(filled))
-    print(f"python {sys.version.split()[0]}, median of {RUNS} runs (warm, in-process)")
+        generate = _timed(lambda: build_form(criteria, "institute"), runs)
+        intake = _timed(lambda: read_form(filled), runs)
+    print(f"python {sys.version.split()[0]}, median of {runs} runs (warm, in-process)")
     print(f"generate blank Word form (60 session rows):  {generate * 1000:7.1f} ms")
     print(f"import filled form ({sessions} sessions):           {intake * 1000:7.1f} ms")
 
