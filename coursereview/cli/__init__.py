@@ -6,6 +6,7 @@ import click
 
 from coursereview import __version__
 from coursereview.cli.criteria_cmd import criteria
+from coursereview.cli.form_cmd import import_, new
 from coursereview.cli.validate import validate
 
 
@@ -25,3 +26,5 @@ def main() -> None:
 
 main.add_command(validate)
 main.add_command(criteria)
+main.add_command(new)
+main.add_command(import_)
