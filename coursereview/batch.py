@@ -132,12 +132,12 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
 
 def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
               workers: int | None = None, criteria: str | None = None, force: bool = False,
-              progress: Callable[[Row], None] | None = None) -> BatchResult:
+              progress: Callable[[Row, int], None] | None = None) -> BatchResult:
     """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
 
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
     content, criteria, formats and tool version are unchanged since the last run into ``outdir``
-    are not redone unless ``force``. ``progress`` is called with each row as it completes.
+    are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
     """
     from coursereview import __version__
     from coursereview.render import FORMATS
@@ -161,7 +161,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
         if kept:
             rows[job.key] = kept
             if progress:
-                progress(kept)
+                progress(kept, len(jobs))
         else:
             todo.append(job)
     try:
@@ -169,7 +169,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
             rows[job.key] = row
             manifest.record(job, row)
             if progress:
-                progress(row)
+                progress(row, len(jobs))
     finally:
         manifest.flush()
     result = BatchResult(tuple(rows[job.key] for job in jobs), str(outdir))

@@ -95,7 +95,7 @@ def record_decision(db_path: str | Path, review: Review, decision: str, reviewer
     overriding = decision == "approved" and review.verdict == "not-approvable"
     if overriding and not (override and note):
         raise DecisionError(f"{review.submission.file}: the tool finds this submission not approvable "
-                            f"({len(review.errors)} errors); to approve it anyway give --override and a --note "
+                            f"({_errors(len(review.errors))}); to approve it anyway give --override and a --note "
                             "saying why")
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     sub, crit = review.submission, review.criteria
@@ -180,6 +180,10 @@ def _explain(name: str, exc: sqlite3.DatabaseError) -> str:
     if "locked" in text or "busy" in text:
         return f"{name}: the decision register stayed locked by another user for {BUSY_TIMEOUT_MS // 1000} s; try again"
     return f"{name}: decision register error: {text}"
+
+
+def _errors(n: int) -> str:
+    return f"{n} error" if n == 1 else f"{n} errors"
 
 
 def _format_time(when: dt.datetime) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from coursereview import __version__
+from coursereview.cli.batch_cmd import batch, decide, history_cmd, letter
 from coursereview.cli.criteria_cmd import criteria
 from coursereview.cli.validate import validate
 
@@ -25,3 +26,7 @@ def main() -> None:
 
 main.add_command(validate)
 main.add_command(criteria)
+main.add_command(batch)
+main.add_command(decide)
+main.add_command(history_cmd)
+main.add_command(letter)
