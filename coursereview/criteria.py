@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -228,20 +229,24 @@ def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
             message = p.message
             if p.kind == "unknown":
                 message = f"unknown key {p.path[-1]!r}; expected one of: {', '.join(p.allowed)}"
-            elif p.path[:1] == ("rules",) and len(p.path) == 2 and p.kind == "invalid" and "Must be one of" in message:
-                message = f"unknown rule {p.path[-1]!r}"
+            elif p.path[:1] == ("rules",) and len(p.path) == 2 and p.kind == "invalid":
+                message = f"unknown rule {p.path[-1]!r}; known rules: {', '.join(sorted(RULE_TYPES))}"
+            else:
+                message = f"{p.path[-1]}: {message}" if p.path else message
             problems.append((p.path, message))
-        return problems
-    for rule_id, rule in data["rules"].items():
-        error = _check_value(rule_id, rule.get("value"))
-        if error:
-            problems.append((("rules", rule_id, "value"), error))
-    ids = [a.get("id") for a in data["areas"]]
+    rules = data.get("rules")
+    for rule_id, rule in (rules.items() if isinstance(rules, dict) else ()):
+        if rule_id in RULE_TYPES and isinstance(rule, dict) and "value" in rule:
+            error = _check_value(rule_id, rule["value"])
+            if error:
+                problems.append((("rules", rule_id, "value"), error))
+    areas = data.get("areas")
+    ids = [a.get("id") for a in areas if isinstance(a, dict)] if isinstance(areas, list) else []
     for i, area_id in enumerate(ids):
         if area_id in ids[:i]:
             problems.append((("areas", i, "id"), f"duplicate area id {area_id!r}"))
-    until = data.get("effective_until")
-    if until is not None and str(until) < str(data["effective_from"]):
+    until, since = data.get("effective_until"), data.get("effective_from")
+    if until is not None and since is not None and str(until) < str(since):
         problems.append((("effective_until",), "effective_until is before effective_from"))
     return problems
 
@@ -265,7 +270,8 @@ def check_criteria_file(path: str | FsPath) -> list[str]:
         return [f"{path}: cannot read: {exc.strerror or exc}"]
     except InputError as exc:
         return [str(exc)]
-    return [f"{document.sources.key(p)}: {m}" for p, m in validate_criteria_data(document.data)]
+    located = [(document.sources.key(p), m) for p, m in validate_criteria_data(document.data)]
+    return [f"{where}: {message}" for where, message in sorted(located, key=lambda x: x[0].sort_key())]
 
 
 def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
@@ -312,13 +318,18 @@ def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
     )
 
 
-def shipped_criteria() -> list[CriteriaSet]:
-    """Return every criteria set shipped with coursereview, sorted by id and version."""
+@functools.cache
+def _shipped() -> tuple[CriteriaSet, ...]:
     sets = []
     for entry in criteria_dir().iterdir():
         if entry.name.endswith((".yaml", ".yml")):
             sets.append(_from_bytes(entry.read_bytes(), f"criteria/{entry.name}"))
-    return sorted(sets, key=lambda s: (s.id, _version_key(s.version)))
+    return tuple(sorted(sets, key=lambda s: (s.id, _version_key(s.version))))
+
+
+def shipped_criteria() -> list[CriteriaSet]:
+    """Return every criteria set shipped with coursereview, sorted by id and version (read once)."""
+    return list(_shipped())
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -171,28 +171,7 @@ def _depth(value: Any) -> int:
 # --- YAML ------------------------------------------------------------------------------------
 
 
-class _Composer(yaml.SafeLoader):
-    """A SafeLoader used only to compose nodes, with bounds on aliases and nesting."""
-
-    def __init__(self, stream: str, file: str) -> None:
-        super().__init__(stream)
-        self.file = file
-        self.aliases = 0
-        self.depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                raise InputError(_loc(self.file, self.peek_event().start_mark), f"more than {MAX_ALIASES} YAML aliases")
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                where = _loc(self.file, self.peek_event().start_mark)
-                raise InputError(where, f"nesting deeper than {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when installed
 
 
 def _loc(file: str, mark: Any) -> Location:
@@ -200,12 +179,16 @@ def _loc(file: str, mark: Any) -> Location:
 
 
 def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Build plain data in one pass over the parser's events (no YAML objects are ever constructed)."""
+    sources = SourceMap(file)
     try:
-        loader = _Composer(text, file)  # the reader checks every character here
+        loader = _Loader(text)  # the pure-Python reader checks every character here
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     try:
-        node = loader.get_single_node()
+        return _Builder(sources).build(loader), sources
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, file) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = _loc(file, mark) if mark else Location(file, 1, 1)
@@ -213,15 +196,8 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             raise InputError(location, "tab character in indentation; YAML must be indented with spaces") from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(location, f"invalid YAML: {problem}") from None
-    except yaml.reader.ReaderError as exc:
-        raise _reader_error(exc, text, file) from None
     finally:
         loader.dispose()
-    if node is None:
-        raise InputError(Location(file, 1, 1), "file is empty")
-    sources = SourceMap(file)
-    budget = [MAX_NODES]
-    return _convert(node, (), sources, budget), sources
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> InputError:
@@ -231,33 +207,108 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> InputEr
     return InputError(Location(file, line, column), f"control character U+{code:04X} is not allowed in YAML")
 
 
-def _convert(node: Any, path: tuple, sources: SourceMap, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise InputError(_loc(sources.file, node.start_mark), "YAML aliases expand to too much data")
-    if node.tag not in _ALLOWED_TAGS:
-        raise InputError(_loc(sources.file, node.start_mark), f"YAML tag {node.tag!r} is not allowed")
-    sources.values[path] = _loc(sources.file, node.start_mark)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(_loc(sources.file, key_node.start_mark), "a mapping key must be plain text")
-            key = str(key_node.value)
-            if key in out:
-                raise InputError(_loc(sources.file, key_node.start_mark), f"duplicate key {key!r}")
-            sources.keys[path + (key,)] = _loc(sources.file, key_node.start_mark)
-            out[key] = _convert(value_node, path + (key,), sources, budget)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), sources, budget) for i, item in enumerate(node.value)]
-    return _scalar(node)
+_NO_KEY = object()
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+class _Frame:
+    __slots__ = ("container", "path", "key", "anchor", "start")
+
+    def __init__(self, container: Any, path: tuple, anchor: str | None, start: int) -> None:
+        self.container, self.path, self.key, self.anchor, self.start = container, path, _NO_KEY, anchor, start
+
+
+class _Builder:
+    """Turn a YAML event stream into dicts, lists and scalars, recording where each value starts."""
+
+    def __init__(self, sources: SourceMap) -> None:
+        self.sources = sources
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.aliases = 0
+        self.root: Any = _NO_KEY
+
+    def build(self, loader: Any) -> Any:
+        documents = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InputError(self._at(event), "more than one YAML document; a submission is one document")
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frame = self.stack.pop()
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start)
+            elif isinstance(event, yaml.NodeEvent):
+                self._node(event)
+        if self.root is _NO_KEY:
+            raise InputError(Location(self.sources.file, 1, 1), "file is empty")
+        return self.root
+
+    def _at(self, event: Any) -> Location:
+        return _loc(self.sources.file, event.start_mark)
+
+    def _node(self, event: Any) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, dict) and top.key is _NO_KEY:
+            if not isinstance(event, yaml.ScalarEvent):
+                raise InputError(self._at(event), "a mapping key must be plain text")
+            key = str(event.value)
+            if key in top.container:
+                raise InputError(self._at(event), f"duplicate key {key!r}")
+            top.key = key
+            self.sources.keys[top.path + (key,)] = self._at(event)
+            return
+        if top is None:
+            path: tuple = ()
+        elif isinstance(top.container, dict):
+            path = top.path + (top.key,)
+        else:
+            path = top.path + (len(top.container),)
+        self.sources.values[path] = self._at(event)
+        self.nodes += 1
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise InputError(self._at(event), f"more than {MAX_ALIASES} YAML aliases")
+            if event.anchor not in self.anchors:
+                raise InputError(self._at(event), f"unknown or recursive YAML alias *{event.anchor}")
+            value, size = self.anchors[event.anchor]
+            self.nodes += size
+            if self.nodes > MAX_NODES:
+                raise InputError(self._at(event), "YAML aliases expand to too much data")
+            self._attach(top, value)
+            return
+        tag = event.tag
+        if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
+            raise InputError(self._at(event), f"YAML tag {tag!r} is not allowed")
+        if isinstance(event, yaml.ScalarEvent):
+            value = _scalar(event)
+            self._attach(top, value)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            raise InputError(self._at(event), f"nesting deeper than {MAX_DEPTH} levels")
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self._attach(top, container)
+        self.stack.append(_Frame(container, path, event.anchor, self.nodes))
+
+    def _attach(self, top: _Frame | None, value: Any) -> None:
+        if top is None:
+            self.root = value
+        elif isinstance(top.container, dict):
+            top.container[top.key] = value
+            top.key = _NO_KEY
+        else:
+            top.container.append(value)
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
     """Resolve a scalar like YAML 1.2's core schema: times and dates stay text for the schema."""
-    value = node.value
-    if node.style is not None or node.tag == _STD + "str":
+    value = event.value
+    if event.style or event.tag == _STD + "str":
         return value
     if value in _NULL:
         return None

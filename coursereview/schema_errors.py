@@ -36,13 +36,30 @@ def _walk(messages: Any, data: Any, schema: Schema | None, path: tuple) -> Itera
             yield from _walk(sub, item, schema, path + (key,))
         elif schema is not None and key in schema.fields:
             present = isinstance(data, dict) and key in data
-            if isinstance(sub, dict):
+            field = schema.fields[key]
+            if isinstance(field, fields.Dict) and isinstance(sub, dict):
+                yield from _walk_dict(sub, data.get(key) if present else None, field, path + (key,))
+            elif isinstance(sub, dict):
                 yield from _walk(sub, data.get(key) if present else None, _nested(schema.fields[key]), path + (key,))
             else:
                 yield Problem(path + (key,), "invalid" if present else "missing", _text(sub))
         else:
             allowed = tuple(sorted(schema.fields)) if schema is not None else ()
             yield Problem(path + (key,), "unknown", "unknown key", allowed)
+
+
+def _walk_dict(messages: dict, data: Any, field: fields.Dict, path: tuple) -> Iterator[Problem]:
+    """Unpack marshmallow's errors for a Dict field: ``{entry: {"key": [...], "value": ...}}``."""
+    value_schema = _nested(field.value_field) if field.value_field is not None else None
+    for entry, sub in messages.items():
+        if not isinstance(sub, dict):
+            yield Problem(path, "invalid", _text(sub))
+            continue
+        if "key" in sub:
+            yield Problem(path + (entry,), "invalid", _text(sub["key"]))
+        if "value" in sub:
+            item = data.get(entry) if isinstance(data, dict) else None
+            yield from _walk(sub["value"], item, value_schema, path + (entry,))
 
 
 def _text(messages: Any) -> str:

@@ -93,3 +93,20 @@ def test_json_values_have_locations() -> None:
     document = parse_text(b'{"schema": "coursereview/submission@1",\n "program": {"title": "T"}}', "s.json", True)
     location = document.sources.value(("program", "title"))
     assert (location.line, location.column) == (2, 23)
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [h[1:] for h in HOSTILE if h[1].endswith(".yaml")],
+                         ids=[h[0] for h in HOSTILE if h[1].endswith(".yaml")])
+def test_pure_python_parser_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str,
+                                                 content: bytes, expected: str) -> None:
+    """Where libyaml is not installed the pure-Python parser runs: same errors, same locations."""
+    import yaml
+
+    from coursereview import load
+
+    monkeypatch.setattr(load, "_Loader", yaml.SafeLoader)
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert expected in result.stderr.replace(str(tmp_path) + "/", "")
