@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import glob
 import hashlib
 import io
@@ -16,8 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-from coursereview.check import choose_criteria, load_submission
-from coursereview.criteria import CriteriaSet, resolve_criteria
+from coursereview.check import check, load_submission
+from coursereview.criteria import resolve_criteria
 from coursereview.errors import CourseReviewError, OutputError
 from coursereview.io import write_atomic
 from coursereview.review import Review
@@ -227,7 +226,7 @@ def process(job: Job) -> Row:
 
     try:
         submission = load_submission(job.file)
-        review = _check(submission, job.criteria)
+        review = check(submission, job.criteria)
         for fmt, name in zip(job.formats, job.outputs(), strict=True):
             write_atomic(Path(job.outdir) / name, render(review, fmt), force=True)  # the batch claimed these
         return _reviewed(job, review)
@@ -268,22 +267,6 @@ def _pooled(todo: list[Job], workers: int, crashed: list[Job]) -> Iterator[tuple
                 yield job, row
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _check(submission, criteria: str | None) -> Review:
-    from coursereview.check import check
-
-    program = submission.program
-    ref = criteria or program.criteria
-    if ref is None and program.kind is None:
-        return check(submission, choose_criteria(submission))  # raises the check's own one-line error
-    return check(submission, _criteria(ref, program.kind, program.start))
-
-
-@functools.lru_cache(maxsize=128)
-def _criteria(ref: str | None, kind: str | None, on) -> CriteriaSet:
-    """Return the criteria set for (ref, kind, start date), parsed once per worker process."""
-    return resolve_criteria(ref, kind, on)
 
 
 def _reviewed(job: Job, review: Review) -> Row:

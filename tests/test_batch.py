@@ -188,14 +188,14 @@ def test_a_crash_reviewing_one_submission_never_stops_the_batch(queue: Path, tmp
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import coursereview.batch as batch
 
-    real = batch._check
+    real = batch.check
 
     def crash_on_short(submission, criteria):
         if submission.program.title == "Short Institute":
             raise RuntimeError("boom")
         return real(submission, criteria)
 
-    monkeypatch.setattr(batch, "_check", crash_on_short)
+    monkeypatch.setattr(batch, "check", crash_on_short)
     out = tmp_path / "out"
     out.mkdir()
     rows = _by_name(run_batch([str(queue)], out, ("json",), workers=1).rows)
