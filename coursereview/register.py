@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,7 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
     try:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             if create:
                 conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
             else:
@@ -158,6 +159,21 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise RegisterError(_explain(name, exc)) from None
     finally:
         conn.close()
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the register to WAL once; a switch can fail at once (without waiting) while another
+    connection is creating the file, so retry until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not ("locked" in str(exc) or "busy" in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _require_table(conn: sqlite3.Connection, name: str) -> None:
