@@ -121,13 +121,20 @@ def test_batch_reviews_every_submission_and_writes_a_correct_register(queue: Pat
 def test_docx_submission_is_reviewed_when_the_importer_exists(tmp_path: Path) -> None:
     if importlib.util.find_spec("coursereview.intake_docx") is None:
         pytest.skip("the docx importer (coursereview.intake_docx) is not on this branch")
-    examples = sorted(Path(__file__).parent.parent.glob("examples/*.docx"))
-    if not examples:
-        pytest.skip("no example docx submission to batch")
+    form_docx = pytest.importorskip("coursereview.form_docx")
+    from coursereview.criteria import resolve_criteria
+
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    (queue / "blank-form.docx").write_bytes(form_docx.build_form(resolve_criteria(None, "institute"), "institute"))
+    _write(queue, "clean.yaml", BASE)
     out = tmp_path / "out"
     out.mkdir()
-    result = run_batch([str(examples[0])], out, ("json",), workers=1)
-    assert result.rows[0].status == "reviewed"
+    rows = _by_name(run_batch([str(queue)], out, FORMATS, workers=2).rows)
+    blank = rows["blank-form.docx"]
+    assert (blank.status, blank.verdict) == ("reviewed", "not-approvable")  # an empty form is readable, not done
+    assert all((out / name).exists() for name in blank.outputs)
+    assert rows["clean.yaml"].verdict == "approvable"
 
 
 def test_rerun_skips_unchanged_work_and_redoes_changed_files(queue: Path, tmp_path: Path) -> None:
