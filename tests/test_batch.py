@@ -253,3 +253,14 @@ def test_cli_batch_exit_code_is_the_worst_outcome(tmp_path: Path) -> None:
     assert "dup.yaml:2:1: duplicate key 'a'" in bad.stderr
     unknown = runner.invoke(main, ["batch", str(queue), "-o", str(tmp_path / "out"), "--format", "pdf"])
     assert unknown.exit_code == 2 and unknown.stderr.startswith("unknown format pdf")
+
+
+def test_the_output_folder_inside_the_queue_is_not_reviewed(tmp_path: Path) -> None:
+    _write(tmp_path, "clean.yaml", BASE)
+    out = tmp_path / "reviews"
+    out.mkdir()
+    run_batch([str(tmp_path)], out, ("json",), workers=1)
+    again = run_batch([str(tmp_path), str(tmp_path / "missing.yaml")], out, ("json",), workers=1)
+    assert [(Path(r.file).name, r.status) for r in again.rows] == [("clean.yaml", UNCHANGED),
+                                                                  ("missing.yaml", UNREADABLE)]
+    assert again.rows[1].reason.endswith("missing.yaml: no such file")
