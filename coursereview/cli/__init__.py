@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from coursereview import __version__
+from coursereview.cli.batch_cmd import batch, decide, history_cmd, letter
 from coursereview.cli.criteria_cmd import criteria
 from coursereview.cli.form_cmd import import_, new
 from coursereview.cli.validate import validate
@@ -28,3 +29,7 @@ main.add_command(validate)
 main.add_command(criteria)
 main.add_command(new)
 main.add_command(import_)
+main.add_command(batch)
+main.add_command(decide)
+main.add_command(history_cmd)
+main.add_command(letter)
