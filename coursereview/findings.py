@@ -99,7 +99,7 @@ CATALOG: dict[str, FindingType] = {
         _t("H001", "below-minimum-hours", "error", "Fewer contact hours than the minimum",
            "the program has {hours} contact hours; the minimum is {minimum}", "program.min_hours"),
         _t("H002", "below-expected-hours", "warning", "Fewer contact hours than expected",
-           "the program has {hours} contact hours; a {kind} part is expected to have {expected}",
+           "the program has {hours} contact hours; {expected} are expected per {kind} part",
            "program.expected_hours"),
         _t("H003", "session-too-short", "warning", "Session shorter than the minimum",
            "{title!r} lasts {minutes} minutes; the minimum is {minimum}", "session.min_minutes"),

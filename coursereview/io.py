@@ -22,6 +22,7 @@ def write_atomic(path: str | Path, data: bytes | str, force: bool = False) -> Pa
     check_writable(path, force)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -41,6 +42,12 @@ def write_atomic(path: str | Path, data: bytes | str, force: bool = False) -> Pa
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def check_writable(path: str | Path, force: bool = False) -> None:

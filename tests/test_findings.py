@@ -181,3 +181,10 @@ def test_concurrent_tracks_may_overlap_and_count_once(tmp_path: Path) -> None:
     assert "T002" not in {f.code for f in review.findings}
     assert review.tally.total_minutes == 32 * 60 + 6 * 60  # 08:00-14:00 counts 6 hours, not 8
     assert sum(review.tally.area_minutes.values()) == 40 * 60  # per area: hours offered
+
+
+def test_empty_required_fields_are_missing_not_invalid(tmp_path: Path) -> None:
+    review = _review(tmp_path, _all(_set(("program", "start"), None), _set(("provider", "name"), None)))
+    pairs = {(f.code, f.path_text) for f in review.findings}
+    assert ("S002", "program.start") in pairs and ("S002", "provider.name") in pairs
+    assert not any(f.code in ("S003", "S004") for f in review.findings)

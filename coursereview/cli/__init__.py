@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from coursereview import __version__
+from coursereview.cli.batch_cmd import batch, decide, history_cmd, letter
 from coursereview.cli.criteria_cmd import criteria
+from coursereview.cli.form_cmd import import_, new
 from coursereview.cli.render_cmd import example, render
 from coursereview.cli.validate import validate
 
@@ -26,5 +28,11 @@ def main() -> None:
 
 main.add_command(validate)
 main.add_command(criteria)
+main.add_command(new)
+main.add_command(import_)
+main.add_command(batch)
+main.add_command(decide)
+main.add_command(history_cmd)
+main.add_command(letter)
 main.add_command(render)
 main.add_command(example)

@@ -30,14 +30,27 @@ def list_() -> None:
 
 @criteria.command("show")
 @click.argument("ref", metavar="ID[@VERSION]|FILE")
+@click.option("--format", "fmt_", type=click.Choice(["text", "docx", "md", "html"]), default=None,
+              help="text (default, to stdout), or a document: docx, md or html (from the -o suffix if not given).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the document to this file.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @one_line_errors
-def show(ref: str) -> None:
+def show(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
     """Print a readable summary of every rule and curriculum area of a criteria set.
+
+    With --format docx, md or html, write it as a document instead: areas, hours, points,
+    documentation required, and each rule's basis and source.
 
     \b
     Example:
       coursereview criteria show iimc-institute
+      coursereview criteria show iimc-institute --format docx -o criteria.docx
     """
+    if output or fmt_ not in (None, "text"):
+        from coursereview.cli.form_cmd import write_criteria_document
+
+        write_criteria_document(ref, fmt_, output, force)
+        return
     s = resolve_criteria(ref)
     click.echo(f"{s.ref}: {s.title}")
     click.echo(f"  applies to: {', '.join(s.kinds)}; in force {s.effective_from} to {s.effective_until or 'open'}")

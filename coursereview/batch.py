@@ -1,0 +1,375 @@
+"""Review many submissions at once: validate and render each in parallel, skip unchanged work, write a register."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from coursereview.check import check, load_submission
+from coursereview.criteria import resolve_criteria
+from coursereview.errors import CourseReviewError, OutputError
+from coursereview.io import write_atomic
+from coursereview.review import Review
+
+SUFFIXES = (".yaml", ".yml", ".json", ".docx")
+MANIFEST = ".coursereview-batch.json"
+SUMMARIES = ("summary.csv", "summary.json", "summary.html")
+REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
+_FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to review: where it is, what to write, and under which name."""
+
+    file: str  # as the user named it (shown in the summary)
+    key: str  # absolute path (the manifest's key)
+    stem: str  # output names are <stem>-review.<format>
+    outdir: str
+    formats: tuple[str, ...]
+    criteria: str | None
+    sha256: str | None  # content hash of the file, None when it cannot be read
+
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(f"{self.stem}-review.{fmt}" for fmt in self.formats)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the batch register."""
+
+    file: str
+    status: str  # reviewed | unchanged | could not read
+    reason: str = ""
+    provider: str | None = None
+    program: str | None = None
+    kind: str | None = None
+    part: int | None = None
+    start: str | None = None
+    end: str | None = None
+    verdict: str | None = None
+    errors: int | None = None
+    warnings: int | None = None
+    contact_hours: float | None = None
+    points: float | None = None
+    criteria: str | None = None  # id@version that judged it
+    criteria_sha256: str | None = None
+    outputs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """Return the JSON form of the row."""
+        data = asdict(self)
+        data["outputs"] = list(self.outputs)
+        return data
+
+
+COLUMNS = tuple(f.name for f in fields(Row))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did: one row per submission, in the order the inputs were given."""
+
+    rows: tuple[Row, ...]
+    outdir: str
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.rows)
+
+    @property
+    def exit_code(self) -> int:
+        """Return the worst outcome: 2 if any could not be read, 1 if any is not approvable, else 0."""
+        if any(r.status == UNREADABLE for r in self.rows):
+            return 2
+        return 1 if any(r.verdict == "not-approvable" for r in self.rows) else 0
+
+
+def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Path]:
+    """Return the submission files named by ``paths`` (files, folders searched recursively, globs).
+
+    Files under ``exclude`` (the output folder), hidden files and Word lock files are left out;
+    a name that matches nothing is kept, so it shows up as "could not read".
+    """
+    skip = Path(exclude).resolve() if exclude else None
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(f for f in path.rglob("*") if _wanted(f, path, skip)))
+        elif path.exists() or not glob.has_magic(given):
+            found.append(path)
+        else:
+            found.extend(Path(m) for m in sorted(glob.glob(given, recursive=True)) if _wanted(Path(m), None, skip))
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None) -> list[Job]:
+    """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
+    stems = [f.stem for f in files]
+    taken = {s.casefold() for s in stems if sum(t.casefold() == s.casefold() for t in stems) > 1}
+    jobs = []
+    for file, stem in zip(files, stems, strict=True):
+        key = str(file.resolve())
+        if stem.casefold() in taken:
+            stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file)))
+    return jobs
+
+
+def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
+              workers: int | None = None, criteria: str | None = None, force: bool = False,
+              progress: Callable[[Row, int], None] | None = None) -> BatchResult:
+    """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
+
+    ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
+    content, criteria, formats and tool version are unchanged since the last run into ``outdir``
+    are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
+    """
+    from coursereview import __version__
+    from coursereview.render import FORMATS
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise OutputError(f"unknown format {','.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    outdir = Path(outdir)
+    if not outdir.is_dir():
+        raise OutputError(f"{outdir}: output folder does not exist")
+    if criteria:
+        resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
+    jobs = plan(collect(paths, exclude=outdir), outdir, tuple(formats), criteria)
+    manifest = _Manifest.load(outdir / MANIFEST, force, f"coursereview {__version__}")
+    targets = [name for job in jobs for name in job.outputs()] + list(SUMMARIES)
+    manifest.claim(targets, force)
+    rows: dict[str, Row] = {}
+    todo = []
+    for job in jobs:
+        kept = None if force else manifest.unchanged(job)
+        if kept:
+            rows[job.key] = kept
+            if progress:
+                progress(kept, len(jobs))
+        else:
+            todo.append(job)
+    try:
+        for job, row in _run(todo, workers):
+            rows[job.key] = row
+            manifest.record(job, row)
+            if progress:
+                progress(row, len(jobs))
+    finally:
+        manifest.flush()
+    result = BatchResult(tuple(rows[job.key] for job in jobs), str(outdir))
+    write_summaries(result, outdir)
+    return result
+
+
+def write_summaries(result: BatchResult, outdir: str | Path) -> list[Path]:
+    """Write summary.csv, summary.json and summary.html into ``outdir`` (the batch owns them)."""
+    outdir = Path(outdir)
+    texts = (summary_csv(result.rows), summary_json(result), summary_html(result))
+    return [write_atomic(outdir / name, text, force=True) for name, text in zip(SUMMARIES, texts, strict=True)]
+
+
+def summary_csv(rows: Iterable[Row]) -> str:
+    """Return the batch register as CSV (outputs joined with '; ')."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        data = row.to_dict()
+        data["outputs"] = "; ".join(row.outputs)
+        writer.writerow(["" if data[c] is None else data[c] for c in COLUMNS])
+    return out.getvalue()
+
+
+def summary_json(result: BatchResult) -> str:
+    """Return the batch register as JSON: counts by verdict and status, and one object per submission."""
+    counts = {"submissions": len(result.rows)}
+    for verdict in ("approvable", "approvable-with-notes", "not-approvable"):
+        counts[verdict] = sum(r.verdict == verdict for r in result.rows)
+    for status in (UNREADABLE, REVIEWED, UNCHANGED):
+        counts[status] = result.count(status)
+    data = {"counts": counts, "exit_code": result.exit_code, "submissions": [r.to_dict() for r in result.rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_html(result: BatchResult) -> str:
+    """Return the batch register as an HTML page (templates/summary.html.j2, autoescaped)."""
+    import jinja2
+
+    from coursereview.hours import fmt
+    from coursereview.resources import templates_dir
+
+    source = templates_dir().joinpath("summary.html.j2").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["hours"] = lambda v: "" if v is None else fmt(v)
+    counts = json.loads(summary_json(result))["counts"]
+    return env.from_string(source).render(rows=result.rows, counts=counts)
+
+
+def process(job: Job) -> Row:
+    """Review one submission and write its documents; never raise (failures become a row)."""
+    from coursereview.render import render
+
+    try:
+        submission = load_submission(job.file)
+        review = check(submission, job.criteria)
+        for fmt, name in zip(job.formats, job.outputs(), strict=True):
+            write_atomic(Path(job.outdir) / name, render(review, fmt), force=True)  # the batch claimed these
+        return _reviewed(job, review)
+    except CourseReviewError as exc:
+        return Row(job.file, UNREADABLE, str(exc))
+    except Exception as exc:  # one crashing submission never stops the batch
+        return Row(job.file, UNREADABLE, f"{job.file}: internal error: {type(exc).__name__}: {exc}")
+
+
+def _run(todo: list[Job], workers: int | None) -> Iterator[tuple[Job, Row]]:
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(todo) <= 1:
+        for job in todo:
+            yield job, process(job)
+        return
+    crashed: list[Job] = []
+    yield from _pooled(todo, min(workers, len(todo)), crashed)
+    for job in crashed:  # a worker died (not a Python error): retry each alone to find the culprit
+        retried: list[Job] = []
+        yield from _pooled([job], 1, retried)
+        if retried:
+            yield job, Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
+
+
+def _pooled(todo: list[Job], workers: int, crashed: list[Job]) -> Iterator[tuple[Job, Row]]:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        pending: dict[Future, Job] = {pool.submit(process, job): job for job in todo}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: pending[f].key):
+                job = pending.pop(future)
+                try:
+                    row = future.result()
+                except BrokenProcessPool:
+                    crashed.append(job)
+                    continue
+                yield job, row
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reviewed(job: Job, review: Review) -> Row:
+    program, t = review.submission.program, review.tally
+    return Row(
+        file=job.file, status=REVIEWED, provider=review.submission.provider.name, program=program.title,
+        kind=program.kind, part=program.part, start=program.start.isoformat() if program.start else None,
+        end=program.end.isoformat() if program.end else None, verdict=review.verdict, errors=len(review.errors),
+        warnings=len(review.warnings), contact_hours=t.contact_hours, points=t.points, criteria=review.criteria.ref,
+        criteria_sha256=review.criteria.sha256, outputs=job.outputs(),
+    )
+
+
+def _wanted(path: Path, root: Path | None, skip: Path | None) -> bool:
+    if not path.is_file() or path.suffix.lower() not in SUFFIXES:
+        return False
+    parts = path.relative_to(root).parts if root else (path.name,)
+    if any(p.startswith(".") for p in parts) or path.name.startswith("~$"):
+        return False
+    return not (skip and path.resolve().is_relative_to(skip))
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+class _Manifest:
+    """What earlier runs into one output folder did: the files the batch owns, and each input's result."""
+
+    def __init__(self, path: Path, tool: str, claimed: set[str], entries: dict[str, dict]) -> None:
+        self.path, self.tool, self.claimed, self.entries = path, tool, claimed, entries
+        self._dirty = False
+        self._flushed = time.monotonic()
+        self._criteria_sha: dict[str, str | None] = {}
+
+    @classmethod
+    def load(cls, path: Path, force: bool, tool: str) -> _Manifest:
+        if not path.exists():
+            return cls(path, tool, set(), {})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, tool, set(data["claimed"]), dict(data["entries"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            if force:
+                return cls(path, tool, set(), {})
+            raise OutputError(f"{path}: not a coursereview batch manifest; remove it or use --force") from None
+
+    def claim(self, names: list[str], force: bool) -> None:
+        """Take ownership of the output names; refuse files the batch did not write, unless forced."""
+        foreign = [n for n in names if n not in self.claimed and (self.path.parent / n).exists()]
+        if foreign and not force:
+            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            raise OutputError(f"{self.path.parent / foreign[0]}: already exists{more}; use --force to replace it")
+        if not set(names) <= self.claimed:
+            self.claimed |= set(names)
+            self._write()
+
+    def unchanged(self, job: Job) -> Row | None:
+        """Return the stored row when ``job`` needs no work: same content, criteria, formats, tool, outputs."""
+        entry = self.entries.get(job.key)
+        if not entry or job.sha256 is None:
+            return None
+        same = (entry.get("sha256") == job.sha256 and entry.get("tool") == self.tool
+                and entry.get("formats") == list(job.formats) and entry.get("criteria_arg") == job.criteria
+                and entry.get("outputs") == list(job.outputs())
+                and all((self.path.parent / n).is_file() for n in job.outputs()))
+        if not same:
+            return None
+        row = entry["row"]
+        ref = job.criteria if job.criteria and Path(job.criteria).is_file() else row.get("criteria")
+        if self._current_sha(ref) != row.get("criteria_sha256"):
+            return None
+        return replace(Row(**{**row, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED)
+
+    def record(self, job: Job, row: Row) -> None:
+        """Remember ``row`` for ``job`` (failures are not remembered: they are retried next time)."""
+        if row.status == REVIEWED and job.sha256:
+            self.entries[job.key] = {"sha256": job.sha256, "tool": self.tool, "formats": list(job.formats),
+                                     "criteria_arg": job.criteria, "outputs": list(job.outputs()), "row": row.to_dict()}
+        else:
+            self.entries.pop(job.key, None)
+        self._dirty = True
+        if time.monotonic() - self._flushed >= _FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._dirty:
+            self._write()
+
+    def _write(self) -> None:
+        data = {"tool": self.tool, "claimed": sorted(self.claimed), "entries": dict(sorted(self.entries.items()))}
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", force=True)
+        self._dirty = False
+        self._flushed = time.monotonic()
+
+    def _current_sha(self, ref: str | None) -> str | None:
+        if ref not in self._criteria_sha:
+            try:
+                self._criteria_sha[ref] = resolve_criteria(ref).sha256 if ref else None
+            except CourseReviewError:
+                self._criteria_sha[ref] = None
+        return self._criteria_sha[ref]

@@ -1,0 +1,179 @@
+"""`coursereview batch`, `decide`, `history` and `letter`: a season's queue, the decisions, the letters."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from coursereview.check import check, load_submission
+from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
+from coursereview.io import check_writable, write_atomic
+from coursereview.register import DEFAULT_DB, Entry, history, latest_decision, record_decision
+
+DB_HELP = "The decision register (SQLite). Default: coursereview.db here, or $COURSEREVIEW_DB."
+
+
+def _db_option(func: Any) -> Any:
+    return click.option("--db", "db", metavar="PATH", envvar="COURSEREVIEW_DB", default=DEFAULT_DB,
+                        show_envvar=True, help=DB_HELP)(func)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the review documents and the summary (created if missing).")
+@click.option("--format", "formats", default="docx", show_default=True, metavar="FMT[,FMT...]",
+              help="Review document formats to write: docx, html, md, json (comma-separated).")
+@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=None,
+              help="Processes to run at once. Default: one per core; 1 runs in this process.")
+@click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
+@click.option("--force", is_flag=True, help="Redo every submission, even unchanged ones, and replace files.")
+@one_line_errors
+def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
+          force: bool) -> None:
+    """Review many submissions at once and write a register of the batch.
+
+    PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
+    glob patterns. Each submission's review documents go to OUTDIR as <name>-review.<format>,
+    with summary.csv, summary.json and summary.html listing every submission. A file that
+    cannot be read is listed as "could not read" with the reason; it never stops the batch.
+    Unchanged submissions (same content, criteria, formats) are not redone unless --force.
+
+    \b
+    Exit status: 0 all approvable, 1 some not approvable, 2 some could not be read.
+
+    \b
+    Example:
+      coursereview batch submissions/ -o reviews/ --format docx,html -j 4
+    """
+    from coursereview.batch import UNCHANGED, UNREADABLE, run_batch
+
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Fail(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    show_bar = sys.stderr.isatty() and not os.environ.get("CI")
+    with contextlib.ExitStack() as stack:
+        bar: list[Any] = []
+
+        def progress(row: Any, total: int) -> None:
+            if not show_bar:
+                return
+            if not bar:
+                bar.append(stack.enter_context(click.progressbar(length=total, label="Reviewing", file=sys.stderr)))
+            bar[0].update(1)
+
+        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress)
+    for row in result.rows:
+        if row.status == UNREADABLE:
+            click.echo(row.reason, err=True)
+    verdicts = [r.verdict for r in result.rows]
+    click.echo(
+        f"{len(result.rows)} submissions: {verdicts.count('approvable')} approvable, "
+        f"{verdicts.count('approvable-with-notes')} approvable with notes, "
+        f"{verdicts.count('not-approvable')} not approvable, {result.count(UNREADABLE)} could not be read "
+        f"({result.count(UNCHANGED)} unchanged since the last run); register: {out / 'summary.html'}")
+    raise SystemExit(result.exit_code)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--approve", "decision", flag_value="approved", help="Approve the program.")
+@click.option("--return", "decision", flag_value="returned", help="Return it to the provider (status update).")
+@click.option("--reviewer", required=True, metavar="NAME", help="Who decides (recorded with the decision).")
+@click.option("--note", default="", metavar="TEXT", help="Why; required with --override.")
+@click.option("--override", is_flag=True, help="Approve although the tool finds the program not approvable.")
+@click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
+@_db_option
+@one_line_errors
+def decide(file: str, decision: str | None, reviewer: str, note: str, override: bool, criteria_ref: str | None,
+           db: str) -> None:
+    """Record IIMC's decision on a submission in the decision register.
+
+    The register keeps the submission's content hash, the criteria set (id, version, hash), the
+    verdict the tool computed, the decision, reviewer, note and UTC time. Decisions are never
+    changed or deleted: a later decision on the same submission supersedes an earlier one.
+
+    \b
+    Example:
+      coursereview decide examples/academy.yaml --approve --reviewer "R. Staff"
+    """
+    if decision is None:
+        raise Fail("give --approve or --return")
+    review = check(load_submission(file), criteria_ref)
+    recorded = record_decision(db, review, decision, reviewer, note, override)
+    how = " (override)" if recorded.override else ""
+    click.echo(f"{file}: {recorded.decision}{how} by {recorded.reviewer} at "
+               f"{recorded.decided_at:%Y-%m-%d %H:%M:%S} UTC; the tool's verdict: {review.verdict_text}; "
+               f"recorded in {db}")
+
+
+@click.command(name="history")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per decision; json: a list of decision objects.")
+@_db_option
+@one_line_errors
+def history_cmd(file: str | None, fmt_: str, db: str) -> None:
+    """List the recorded decisions, oldest first (only those on FILE's current content when given).
+
+    \b
+    Example:
+      coursereview history examples/academy.yaml --format json
+    """
+    sha = load_submission(file).sha256 if file else None
+    entries = history(db, sha)
+    if fmt_ == "json":
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        click.echo(f"no decisions recorded in {db}" + (f" for {file}" if file else ""))
+    for entry in entries:
+        click.echo(_history_line(entry))
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The letter (.docx).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
+@_db_option
+@one_line_errors
+def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: str) -> None:
+    """Write the status letter to the provider: approved, or returned with what is still required.
+
+    The newest decision recorded for the submission decides which letter it is; without one, the
+    tool's verdict does. A returned letter lists every error the check found, in plain words, with
+    where to fix it. The same input gives the same bytes (set SOURCE_DATE_EPOCH to stamp a date).
+
+    \b
+    Example:
+      coursereview letter examples/not-approvable.yaml -o status-update.docx
+    """
+    from coursereview.letter import build_letter, letter_kind, stamp_from_epoch
+
+    if Path(output).suffix.lower() != ".docx":
+        raise Fail(f"{output}: a letter is a Word document; give a .docx name")
+    check_writable(output, force)
+    review = check(load_submission(file), criteria_ref)
+    decision = latest_decision(db, review.submission.sha256)
+    data = build_letter(review, decision, stamp_from_epoch(os.environ.get("SOURCE_DATE_EPOCH")))
+    write_atomic(output, data, force)
+    source = f"decision by {decision.reviewer}" if decision else f"verdict: {review.verdict_text}"
+    click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")
+
+
+def _history_line(entry: Entry) -> str:
+    how = " (override)" if entry.override else ""
+    note = f"  note: {entry.note}" if entry.note else ""
+    return (f"{entry.id:>4}  {entry.decided_at}  {entry.decision}{how} by {entry.reviewer}  "
+            f"[tool: {entry.verdict}, {entry.criteria_id}@{entry.criteria_version}]  {entry.file}  "
+            f"{entry.program_title or ''}{note}")

@@ -1,0 +1,101 @@
+"""Check an untrusted .docx before any XML parser sees it: zip sanity, bomb limits, no DTDs, bounded tables."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from coursereview.errors import InputError
+from coursereview.load import read_bytes
+
+MAX_FILE = 20 * 1024 * 1024  # the .docx itself
+MAX_TOTAL = 50 * 1024 * 1024  # all parts, uncompressed
+MAX_PART = 25 * 1024 * 1024  # one part, uncompressed
+MAX_RATIO = 100  # uncompressed : compressed, per part (checked for parts over RATIO_FLOOR bytes)
+RATIO_FLOOR = 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_ROWS = 2000  # table rows in any one XML part
+
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DTD = re.compile(rb"<!\s*(doctype|entity|element|attlist|notation)", re.IGNORECASE)
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?tr[\s/>]")
+
+
+def safe_docx_bytes(path: str | Path) -> bytes:
+    """Return the bytes of the .docx at ``path`` once they are known to be safe to parse.
+
+    Refuse (InputError, one line) a file that is not a zip, a damaged or encrypted zip, a zip
+    bomb (too much data in all, or a part that expands more than MAX_RATIO times), XML with a
+    document type declaration or entities, and tables of more than MAX_ROWS rows.
+    """
+    path = Path(path)
+    name = str(path)
+    raw = read_bytes(path, MAX_FILE)
+    check_docx_bytes(raw, name)
+    return raw
+
+
+def check_docx_bytes(raw: bytes, name: str) -> None:
+    """Raise InputError when ``raw`` is not a .docx that is safe to hand to an XML parser."""
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(name, "is a Word 97-2003 .doc or a password-protected file; save it as an unprotected .docx")
+    if not raw.startswith(b"PK"):
+        raise InputError(name, "not a Word .docx file (a .docx is a zip archive; this file is not)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise InputError(name, "damaged or truncated .docx (the zip archive cannot be read)") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise InputError(name, f"the .docx holds {len(infos)} parts; the limit is {MAX_ENTRIES}")
+        total = 0
+        for info in infos:
+            _check_entry(info, name)
+            total += info.file_size
+            if total > MAX_TOTAL:
+                raise InputError(name, f"the .docx expands to more than {MAX_TOTAL // (1024 * 1024)} MiB (zip bomb?)")
+        if "[Content_Types].xml" not in archive.namelist():
+            raise InputError(name, "not a Word .docx file (a zip archive, but not an Office document)")
+        for info in infos:
+            if info.filename.lower().endswith(_XML_SUFFIXES) or info.filename == "[Content_Types].xml":
+                _scan_xml(_read_part(archive, info, name), info.filename, name)
+
+
+def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
+    if info.flag_bits & 0x1:
+        raise InputError(name, "the .docx is encrypted; save it without a password")
+    if info.file_size > MAX_PART:
+        raise InputError(name, f"part {info.filename} expands to {info.file_size // (1024 * 1024)} MiB (zip bomb?)")
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise InputError(name, f"part {info.filename} expands {ratio} times (limit {MAX_RATIO}:1; zip bomb?)")
+
+
+def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """Return a part's bytes, reading no more than its declared size allows."""
+    try:
+        with archive.open(info) as fh:
+            data = fh.read(MAX_PART + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        raise InputError(name, f"damaged .docx: part {info.filename} cannot be read") from None
+    except Exception as exc:  # zlib.error and friends from a crafted stream
+        raise InputError(name, f"damaged .docx: part {info.filename} cannot be read ({type(exc).__name__})") from None
+    if len(data) > MAX_PART:
+        raise InputError(name, f"part {info.filename} expands beyond {MAX_PART // (1024 * 1024)} MiB (zip bomb?)")
+    return data
+
+
+def _scan_xml(data: bytes, part: str, name: str) -> None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(name, f"damaged .docx: part {part} is not valid XML text") from None
+    if _DTD.search(data):
+        raise InputError(name, f"part {part} declares a DTD or entities; refused as unsafe (XML external entities)")
+    rows = len(_ROW.findall(data))
+    if rows > MAX_ROWS:
+        raise InputError(name, f"part {part} has {rows} table rows; the limit is {MAX_ROWS}")

@@ -1,0 +1,99 @@
+"""The fields of a submission as the Word form and the YAML template present them (one list, three uses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coursereview.criteria import KINDS, LEVELS, SESSION_KINDS
+from coursereview.schema import DELIVERY
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value a director fills in: where it goes in the data, and how to explain it."""
+
+    path: tuple[str, ...]  # relative to its table: ("director", "email") in the provider table, ("end",) in sessions
+    label: str  # the row label or column header in the Word form, e.g. "Director email"
+    help: str  # what it means, for people
+    need: str = "optional"  # "required", "optional" or a condition such as "required for institutes"
+    kind: str = "text"  # text | date | time | part | choice | area | ids | lines | names
+    choices: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def key(self) -> str:
+        """Return the last key of the path (the YAML key)."""
+        return self.path[-1]
+
+    @property
+    def header(self) -> str:
+        """Return the label as the form shows it, with the allowed values when there is a short list."""
+        return f"{self.label} ({'/'.join(self.choices)})" if self.choices else self.label
+
+
+PROVIDER: tuple[Field, ...] = (
+    Field(("name",), "Provider name", "the institute, academy or association that runs the program", "required",
+          example="Northwest Clerks Institute"),
+    Field(("institution",), "Institution", "the sponsoring university or college", "required for institutes",
+          example="University of Puget Sound"),
+    Field(("director", "name"), "Director name", "the program director, IIMC's contact", "required",
+          example="Jane Doe, MMC"),
+    Field(("director", "email"), "Director email", "the director's email address", "required",
+          example="director@example.edu"),
+    Field(("director", "phone"), "Director phone", "the director's telephone number", example="253-555-0100"),
+    Field(("association",), "Association", "the clerks' association(s) behind the program; one per line",
+          kind="names", example="Oregon Association of Municipal Recorders"),
+)
+
+PROGRAM: tuple[Field, ...] = (
+    Field(("title",), "Program title", "the name of this program (and year or part)", "required",
+          example="Northwest Clerks Institute 2027, Year 1"),
+    Field(("kind",), "Kind", "institute (CMC, multi-year), academy (MMC advanced) or association program",
+          "required", "choice", KINDS),
+    Field(("part",), "Part", "which year or part of a multi-year institute", "institutes only", "part",
+          example="1"),
+    Field(("criteria",), "Criteria set", "the criteria set to judge by (id or id@version); empty: chosen by kind",
+          example="iimc-institute"),
+    Field(("start",), "Start date", "the first day of the program", "required", "date", example="2027-07-11"),
+    Field(("end",), "End date", "the last day of the program", "required", "date", example="2027-07-16"),
+    Field(("location",), "Location", "city and state, or 'online'", example="Tacoma, WA"),
+    Field(("delivery",), "Delivery", "how the program is given", kind="choice", choices=DELIVERY),
+    Field(("assessment",), "Learning assessment", "how participants' learning is assessed", "required",
+          example="Knowledge transfer plan approved by the director"),
+    Field(("attendance",), "Attendance", "how attendance is verified", "required",
+          example="Sign-in sheet each morning and afternoon"),
+    Field(("certificate",), "Certificate", "the certificate or transcript template (file name or description)",
+          "required", example="certificate-template.pdf"),
+)
+
+INSTRUCTORS: tuple[Field, ...] = (
+    Field(("id",), "ID", "a short id used in the sessions table, e.g. jdoe", "required", example="jdoe"),
+    Field(("name",), "Name", "full name with designations", "required", example="Jane Doe, MMC"),
+    Field(("position",), "Position", "job title and employer", example="City Clerk, City of Example"),
+    Field(("qualifications",), "Qualifications", "why this person is qualified to teach the sessions", "required",
+          example="20 years as clerk; IIMC Academy faculty"),
+)
+
+SESSIONS: tuple[Field, ...] = (
+    Field(("date",), "Date", "the day of the session", "required", "date", example="7/12/2027"),
+    Field(("start",), "Start", "start time, e.g. 8:30 AM or 13:00", "required", "time", example="8:30 AM"),
+    Field(("end",), "End", "end time, after the start", "required", "time", example="10:00 AM"),
+    Field(("kind",), "Kind", "instruction (the default), exam; break, meal and social count no hours",
+          kind="choice", choices=SESSION_KINDS),
+    Field(("title",), "Title", "the session title", "required", example="The Role of the Municipal Clerk"),
+    Field(("area",), "Area", "curriculum area id or title (see the areas listed in the instructions)",
+          "required for instruction", "area", example="clerk-role"),
+    Field(("level",), "Level", "the level the session is offered at (MMC credit needs intermediate or advanced)",
+          "required for instruction", "choice", LEVELS),
+    Field(("instructors",), "Instructors", "instructor ids (or names) from the instructors table, comma separated",
+          "required for instruction", "ids", example="jdoe, asmith"),
+    Field(("track",), "Track", "concurrent breakouts: sessions in different tracks may overlap", example="B"),
+    Field(("description",), "Description", "what the session covers", "required for instruction",
+          example="Duties of the clerk under state law"),
+    Field(("objectives",), "Objectives", "learning objectives, one per line", kind="lines",
+          example="Name the statutory duties of the clerk"),
+)
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    "provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS,
+}

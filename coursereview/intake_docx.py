@@ -1,0 +1,396 @@
+"""Read a filled-in Word form (.docx) into the same plain data as the YAML loader, with table/row/column locations."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coursereview.docx_safety import safe_docx_bytes
+from coursereview.errors import CourseReviewError, InputError
+from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.load import SCHEMA_ID, Document
+from coursereview.location import Location, SourceMap
+from coursereview.parsing import clean, parse_date, parse_time
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TBL, _TR, _TC, _P = _W + "tbl", _W + "tr", _W + "tc", _W + "p"
+_SDT, _SDT_CONTENT, _CUSTOM = _W + "sdt", _W + "sdtContent", _W + "customXml"
+_TEXT_TAGS = {_W + "t": None, _W + "tab": " ", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+# Other words people use for a column or row label (normalised: lower case, before any parenthesis).
+_ALIASES = {
+    "sessions": {"day": "date", "from": "start", "begin": "start", "start time": "start", "to": "end",
+                 "finish": "end", "end time": "end", "type": "kind", "session": "title", "session title": "title",
+                 "curriculum area": "area", "presenter": "instructors", "presenters": "instructors",
+                 "speaker": "instructors", "speakers": "instructors", "instructor": "instructors",
+                 "learning objectives": "objectives", "content": "description"},
+    "instructors": {"instructor id": "id", "instructor": "name", "title": "position",
+                    "qualification": "qualifications"},
+    "provider": {"name": "name", "provider": "name", "director": "director.name", "email": "director.email",
+                 "phone": "director.phone", "associations": "association"},
+    "program": {"title": "title", "program": "title", "criteria": "criteria", "start": "start", "end": "end",
+                "assessment": "assessment", "program kind": "kind", "year": "part"},
+}
+_FIELDS = {"provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS}
+_AREA_ID = re.compile(r"[a-z][a-z0-9-]*")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013\u25aa\u25e6]|\d{1,2}[.)])\s+")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A form table found in the document: what it holds, its column fields and its rows of cell text."""
+
+    name: str  # provider | program | instructors | sessions
+    label: str  # how locations name it: "sessions table" (or "sessions table 2" when split)
+    columns: tuple[Field | None, ...]  # per grid column (column tables only)
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number below the header, cell texts)
+
+
+def read_form(path: str | Path) -> Document:
+    """Return the submission in a filled-in coursereview Word form as plain data with its source map."""
+    path = Path(path)
+    name = str(path)
+    raw = safe_docx_bytes(path)
+    body = _open_body(raw, name)
+    tables = _find_tables(body)
+    if not tables:
+        raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
+                               "start from the form made by 'coursereview new -o form.docx'")
+    sources = SourceMap(name)
+    sources.values[()] = Location(name)
+    data: dict[str, Any] = {"schema": SCHEMA_ID}
+    for kind in ("provider", "program"):
+        for table in (t for t in tables if t.name == kind):
+            data[kind] = _read_fields(table, data.get(kind, {}), sources, name)
+    program = data.get("program", {})
+    areas = functools.cache(lambda: _area_lookup(program))  # loading criteria sets is slow: only for titles
+    people: dict[str, str] = {}
+    for kind in ("instructors", "sessions"):
+        found = [t for t in tables if t.name == kind]
+        if not found:
+            continue
+        items: list[dict[str, Any]] = []
+        sources.values[(kind,)] = Location(name, where=f"{kind} table")
+        for table in found:
+            _read_rows(table, items, sources, name, areas, people)
+        data[kind] = items
+        if kind == "instructors":
+            people = _people_lookup(items)
+    return Document(data, sources, name, hashlib.sha256(raw).hexdigest())
+
+
+# --- the XML layer --------------------------------------------------------------------------------
+
+
+def _open_body(raw: bytes, name: str) -> Any:
+    """Return the body element of the main document, parsed by python-docx (after the safety checks)."""
+    import docx  # imported here: python-docx is slow to import and only the Word paths need it
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (PackageNotFoundError, KeyError, ValueError, AttributeError) as exc:
+        raise InputError(name, f"not a Word document that can be read ({_short(exc)})") from None
+    except Exception as exc:  # lxml syntax errors and zip errors from a damaged part
+        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc)})") from None
+    return document.element.body
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _children(element: Any, tag: str) -> list[Any]:
+    """Return the ``tag`` children of ``element``, looking through content controls and custom XML."""
+    out = []
+    for child in element:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in (_SDT, _CUSTOM):
+            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if inner is not None:
+                out.extend(_children(inner, tag))
+    return out
+
+
+def _cell_text(tc: Any) -> str:
+    """Return a cell's text: runs joined, paragraphs on separate lines, tracked deletions left out."""
+    lines = []
+    for p in tc.iter(_P):
+        parts = []
+        for el in p.iter(*_TEXT_TAGS):
+            parts.append(el.text or "" if _TEXT_TAGS[el.tag] is None else _TEXT_TAGS[el.tag])
+        lines.append("".join(parts))
+    return "\n".join(lines).strip()
+
+
+def _int_attr(element: Any, path: str, default: int) -> int:
+    found = element.find(path)
+    if found is None:
+        return default
+    try:
+        return max(int(found.get(_W + "val", default)), 0)
+    except ValueError:
+        return default
+
+
+def _grid_rows(tbl: Any) -> list[list[str]]:
+    """Return each row's text per grid column, resolving merged cells.
+
+    A cell spanning several columns gives its text to the first; a cell that continues a
+    vertical merge repeats the text of the cell above (a date merged down a day's rows applies
+    to each of them).
+    """
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}
+    for tr in _children(tbl, _TR):
+        column = _int_attr(tr, f"{_W}trPr/{_W}gridBefore", 0)
+        texts: dict[int, str] = {}
+        for tc in _children(tr, _TC):
+            span = max(_int_attr(tc, f"{_W}tcPr/{_W}gridSpan", 1), 1)
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(_W + "val", "continue") == "continue":
+                text = above.get(column, "")
+            else:
+                text = _cell_text(tc)
+            texts[column] = text
+            for extra in range(1, span):
+                texts[column + extra] = ""
+            column += span
+        width = max(texts, default=-1) + 1
+        row = [texts.get(i, "") for i in range(width)]
+        above = dict(enumerate(row))
+        rows.append(row)
+    return rows
+
+
+# --- finding the form's tables ------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Return a label as compared: lower case, before any parenthesis, without stars and colons."""
+    return clean(text.split("(")[0]).lower().strip(" *:").strip()
+
+
+def _field_for(kind: str, label: str) -> Field | None:
+    key = _norm(label)
+    if not key:
+        return None
+    alias = _ALIASES[kind].get(key)
+    for f in _FIELDS[kind]:
+        if key in (f.label.lower(), ".".join(f.path), f.key.replace("_", " ")) or alias == ".".join(f.path):
+            return f
+    return None
+
+
+def _find_tables(body: Any) -> list[_Table]:
+    found: list[_Table] = []
+    for tbl in body.iter(_TBL):
+        rows = _grid_rows(tbl)
+        if not rows or not rows[0]:
+            continue
+        header = rows[0]
+        first = _norm(header[0])
+        if first in ("provider", "program") or (len(header) == 2 and first in ("field", "item")):
+            kind = first if first in ("provider", "program") else _guess_field_table(rows)
+            if kind:
+                found.append(_Table(kind, f"{kind} table", (), tuple(enumerate(rows[1:], 1))))
+            continue
+        for kind in ("sessions", "instructors"):
+            columns = tuple(_field_for(kind, h) for h in header)
+            keys = {f.key for f in columns if f}
+            needed = {"date", "start", "end", "title"} if kind == "sessions" else {"id", "name"}
+            if needed <= keys:
+                body_rows = tuple((n, tuple(r)) for n, r in enumerate(rows[1:], 1) if _norm_row(r) != _norm_row(header))
+                found.append(_Table(kind, f"{kind} table", columns, body_rows))
+                break
+    counts = {t.name: sum(1 for u in found if u.name == t.name) for t in found}
+    numbered: dict[str, int] = {}
+    out = []
+    for t in found:
+        if counts[t.name] > 1:
+            numbered[t.name] = numbered.get(t.name, 0) + 1
+            t = _Table(t.name, f"{t.name} table {numbered[t.name]}", t.columns, t.rows)
+        out.append(t)
+    return out
+
+
+def _norm_row(row: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_norm(c) for c in row)
+
+
+def _guess_field_table(rows: list[list[str]]) -> str | None:
+    labels = [r[0] for r in rows[1:] if r]
+    score = {k: sum(1 for label in labels if _field_for(k, label)) for k in ("provider", "program")}
+    best = max(score, key=lambda k: score[k])
+    return best if score[best] >= 2 else None
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: str) -> dict[str, Any]:
+    """Read a two-column label/value table into ``into`` (provider or program)."""
+    kind = table.name
+    sources.values.setdefault((kind,), Location(file, where=table.label))
+    for _number, row in table.rows:
+        if not row:
+            continue
+        label = clean(row[0].splitlines()[0]) if row[0] else ""  # a second line holds the form's help text
+        text = "\n".join(c for c in row[1:] if c).strip()
+        f = _field_for(kind, label)
+        if f is None:
+            if not text or not _norm(label):
+                continue
+            path = (re.sub(r"\W+", "_", _norm(label)).strip("_") or "field",)  # the schema reports it: S001
+            value: Any = clean(text)
+        else:
+            path = f.path
+            value = _convert(f, text, dict, {})
+            if value is None:
+                continue
+        where = Location(file, where=f'{table.label}, row "{f.label if f else label.split("(")[0].strip()}"')
+        target = into
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+            sources.values.setdefault((kind, *path[:-1]), where)
+        target[path[-1]] = value
+        sources.values[(kind, *path)] = where
+        sources.keys[(kind, *path)] = where
+        if isinstance(value, list):
+            for i in range(len(value)):
+                sources.values[(kind, *path, i)] = where
+    return into
+
+
+def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
+               areas: Callable[[], dict[str, str]], people: dict[str, str]) -> None:
+    """Append one item per non-empty row of a column table (instructors or sessions)."""
+    kind = table.name
+    for number, row in table.rows:
+        cells = [(f, row[i].strip()) for i, f in enumerate(table.columns) if f and i < len(row)]
+        if not any(text for _f, text in cells):
+            continue
+        index = len(items)
+        item: dict[str, Any] = {}
+        sources.values[(kind, index)] = Location(file, where=f"{table.label}, row {number}")
+        for f, text in cells:
+            value = _convert(f, text, areas, people)
+            if value is None or f.key in item:
+                continue
+            item[f.key] = value
+            where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
+            sources.values[(kind, index, f.key)] = where
+            sources.keys[(kind, index, f.key)] = where
+            if isinstance(value, list):
+                for i in range(len(value)):
+                    sources.values[(kind, index, f.key, i)] = where
+        items.append(item)
+
+
+def _convert(f: Field, text: str, areas: Callable[[], dict[str, str]], people: dict[str, str]) -> Any:
+    """Return the plain value for a cell's text; None when empty. What cannot be read passes through."""
+    if f.kind == "lines":
+        items = [clean(_BULLET.sub("", line)) for line in text.splitlines()]
+        return [i for i in items if i] or None
+    if f.kind == "names":
+        items = [clean(i) for i in re.split(r"[;\n]", text) if clean(i)]
+        return None if not items else items[0] if len(items) == 1 else items
+    if f.kind == "ids":
+        return _instructor_ids(text, people) or None
+    value = clean(text)
+    if not value:
+        return None
+    if f.kind == "date":
+        day = parse_date(value)
+        return day.isoformat() if day else value
+    if f.kind == "time":
+        time = parse_time(value)
+        return time.strftime("%H:%M") if time else value
+    if f.kind == "part":
+        m = re.fullmatch(r"(?:part|year)?\s*(\d{1,3})", value, re.IGNORECASE)
+        return int(m[1]) if m else value
+    if f.kind == "choice":
+        lowered = value.lower()
+        for candidate in (lowered, lowered.replace(" ", "-"), lowered.replace("-", "")):
+            if candidate in f.choices:
+                return candidate
+        return value
+    if f.kind == "area":
+        return _area_id(value, areas)
+    return value
+
+
+def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
+    """Return area id and lower-case title -> area id, for the criteria set the program will be judged by."""
+    from coursereview.criteria import resolve_criteria, shipped_criteria
+
+    try:
+        day = parse_date(program.get("start"))
+        kind = program.get("kind")
+        chosen = [resolve_criteria(program.get("criteria"), kind if isinstance(kind, str) else None, day)]
+    except CourseReviewError:
+        chosen = []
+    sets = chosen or shipped_criteria()
+    lookup: dict[str, str] = {}
+    for s in reversed(sets):
+        for a in s.areas:
+            lookup[a.id.lower()] = a.id
+            lookup[clean(a.title).lower()] = a.id
+    return lookup
+
+
+def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
+    if _AREA_ID.fullmatch(text):
+        return text  # already an id; an unknown one is reported by the area rules
+    areas = lookup()
+    key = text.lower()
+    if key in areas:
+        return areas[key]
+    m = re.match(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)", key) or re.search(r"\(([a-z][a-z0-9-]*)\)$", key)
+    if m and m[1] in areas and areas[m[1]] == m[1]:
+        return m[1]
+    without = clean(re.sub(r"\([^)]*\)$", "", key))
+    return areas.get(without, text)
+
+
+def _people_lookup(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Return lower-case id, name and name-before-comma -> instructor id."""
+    lookup: dict[str, str] = {}
+    for item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        name = item.get("name")
+        if isinstance(name, str):
+            lookup.setdefault(name.lower(), ident)
+            lookup.setdefault(name.split(",")[0].strip().lower(), ident)
+        lookup[ident.lower()] = ident
+    return lookup
+
+
+def _instructor_ids(text: str, people: dict[str, str]) -> list[str]:
+    """Split an instructors cell into ids; names (even with ", MMC") become ids when they match."""
+    out: list[str] = []
+    for chunk in re.split(r"[;\n]", text):
+        parts = [clean(p) for p in chunk.split(",")]
+        parts = [p for p in parts if p]
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                candidate = ", ".join(parts[i:j]).lower()
+                if candidate in people:
+                    out.append(people[candidate])
+                    i = j
+                    break
+            else:
+                out.append(parts[i])
+                i += 1
+    return out

@@ -1,0 +1,178 @@
+"""The status letter to a provider: approved with the points earned, or returned with what is required."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+
+from coursereview.findings import Finding
+from coursereview.hours import fmt
+from coursereview.review import Decision, Review
+
+DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # document timestamp when SOURCE_DATE_EPOCH is unset
+
+
+@dataclass(frozen=True)
+class Required:
+    """One thing the provider must still do: what, where to fix it, how."""
+
+    what: str
+    where: str
+    how: str
+    code: str
+
+
+def letter_kind(review: Review, decision: Decision | None = None) -> str:
+    """Return 'approved' or 'returned': the recorded decision decides, else the tool's verdict."""
+    if decision is not None:
+        return decision.decision
+    return "returned" if review.verdict == "not-approvable" else "approved"
+
+
+def required_items(review: Review) -> list[Required]:
+    """Return what is still required: one item per error finding of the check, in the review's order."""
+    return [_required(f) for f in review.errors]
+
+
+def stamp_from_epoch(epoch: str | None) -> dt.datetime:
+    """Return the document timestamp for a SOURCE_DATE_EPOCH value (a fixed default when unset)."""
+    if not epoch:
+        return DEFAULT_STAMP
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return DEFAULT_STAMP
+
+
+def build_letter(review: Review, decision: Decision | None = None, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
+    """Return the status letter for ``review`` as docx bytes (same input and stamp -> same bytes)."""
+    import docx  # imported here: python-docx is heavy and only letters and docx reviews need it
+
+    document = docx.Document()
+    kind = letter_kind(review, decision)
+    sub, program, t = review.submission, review.submission.program, review.tally
+    title = "Course Program Approval" if kind == "approved" else "Course Program Review: Status Update"
+    document.add_heading(title, level=1)
+    document.add_paragraph("International Institute of Municipal Clerks, Education Department")
+    if decision is not None:
+        document.add_paragraph(f"Date: {decision.decided_at.astimezone(dt.UTC):%d %B %Y}")
+    addressee = [sub.provider.director.name, sub.provider.name, sub.provider.institution]
+    document.add_paragraph("To: " + ", ".join(x for x in addressee if x))
+    document.add_paragraph(f"Program: {_program_line(review)}")
+    if kind == "approved":
+        _approved(document, review, decision)
+    else:
+        _returned(document, review, decision)
+    document.add_heading("Criteria", level=2)
+    crit = review.criteria
+    document.add_paragraph(f"Reviewed against {crit.title} ({crit.id}, version {crit.version}, "
+                           f"sha256 {crit.sha256[:12]}).")
+    document.add_paragraph(f"Submission sha256 {sub.sha256[:12]}; {t.total_minutes} contact minutes counted.")
+    document.add_paragraph("Sincerely,")
+    document.add_paragraph(decision.reviewer if decision else "______________________________")
+    document.add_paragraph("IIMC Education Department")
+    _core_properties(document, title, program.title or sub.file, stamp)
+    out = io.BytesIO()
+    document.save(out)
+    return reproducible_zip(out.getvalue(), stamp)
+
+
+def reproducible_zip(data: bytes, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
+    """Return the zip ``data`` rewritten with one fixed timestamp and fixed attributes on every entry."""
+    when = max(stamp.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        ordered = [n for n in names if n == "[Content_Types].xml"] + [n for n in names if n != "[Content_Types].xml"]
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def _approved(document, review: Review, decision: Decision | None) -> None:
+    t, program = review.tally, review.submission.program
+    document.add_paragraph(
+        "We are pleased to tell you that IIMC has approved this program. A participant who attends the "
+        f"whole program earns {fmt(t.points)} {t.category} points ({fmt(t.contact_hours)} contact hours).")
+    table = document.add_table(rows=2, cols=4)
+    table.style = "Table Grid"
+    part = f"Part {program.part}" if program.part else "Program"
+    for cell, text in zip(table.rows[0].cells, ("Part", "Contact hours", "Points", "Category"), strict=True):
+        cell.text = text
+    for cell, text in zip(table.rows[1].cells, (part, fmt(t.contact_hours), fmt(t.points), t.category),
+                          strict=True):
+        cell.text = text
+    if decision is not None and decision.override:
+        document.add_paragraph(f"The reviewer approved the program although the check found {len(review.errors)} "
+                               f"open items: {decision.note}")
+    elif decision is not None and decision.note:
+        document.add_paragraph(f"Reviewer's note: {decision.note}")
+    if review.warnings:
+        document.add_heading("Notes for your next submission", level=2)
+        for finding in review.warnings:
+            item = _required(finding)
+            document.add_paragraph(f"{item.what} Where: {item.where}. {item.how}".rstrip(), style="List Bullet")
+
+
+def _returned(document, review: Review, decision: Decision | None) -> None:
+    items = required_items(review)
+    document.add_paragraph(
+        "Thank you for your submission. IIMC cannot approve the program yet. "
+        + (f"The review found {len(items)} item{'s' if len(items) != 1 else ''} still required; please "
+           "correct and submit the program again." if items else "Please see the reviewer's note below."))
+    if decision is not None and decision.note:
+        document.add_paragraph(f"Reviewer's note: {decision.note}")
+    if items:
+        document.add_heading("What is still required", level=2)
+        for item in items:
+            paragraph = document.add_paragraph(style="List Number")
+            paragraph.add_run(item.what)
+            paragraph.add_run(f" Where to fix it: {item.where}.")
+            if item.how:
+                paragraph.add_run(f" What to change: {item.how}")
+            paragraph.add_run(f" [{item.code}]")
+
+
+def _required(finding: Finding) -> Required:
+    where = str(finding.location) if finding.location else ""
+    if finding.path_text:
+        where = f"{where} ({finding.path_text})" if where else finding.path_text
+    how = finding.hint.strip()
+    if how and not how.endswith("."):
+        how += "."
+    what = finding.message.strip()
+    if what and not what.endswith("."):
+        what += "."
+    return Required(what, where or "the program as a whole", how, finding.code)
+
+
+def _program_line(review: Review) -> str:
+    program = review.submission.program
+    parts = [program.title or review.submission.file]
+    if program.part and "part" not in parts[0].lower():
+        parts.append(f"part {program.part}")
+    if program.start and program.end:
+        parts.append(f"{program.start.isoformat()} to {program.end.isoformat()}")
+    if program.location:
+        parts.append(program.location)
+    return ", ".join(parts)
+
+
+def _core_properties(document, title: str, subject: str, stamp: dt.datetime) -> None:
+    props = document.core_properties
+    naive = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    props.author = "coursereview"
+    props.last_modified_by = "coursereview"
+    props.title = title
+    props.subject = subject
+    props.created = naive
+    props.modified = naive
+    props.last_printed = naive
+    props.revision = 1
+    props.comments = ""

@@ -1,0 +1,210 @@
+"""The decision register: an append-only SQLite record of what IIMC decided on each submission."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursereview.errors import CourseReviewError
+from coursereview.review import Decision, Review
+
+DEFAULT_DB = "coursereview.db"
+DECISIONS = ("approved", "returned")
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,
+    submission_sha256 TEXT NOT NULL,
+    file TEXT NOT NULL,
+    program_title TEXT,
+    provider TEXT,
+    criteria_id TEXT NOT NULL,
+    criteria_version TEXT NOT NULL,
+    criteria_sha256 TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('approved', 'returned')),
+    reviewer TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    override INTEGER NOT NULL DEFAULT 0 CHECK (override IN (0, 1)),
+    decided_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_by_submission ON decisions (submission_sha256, id);
+CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only: record a new decision instead'); END;
+CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only: they are never deleted'); END;
+"""
+
+_COLUMNS = ("id", "submission_sha256", "file", "program_title", "provider", "criteria_id", "criteria_version",
+            "criteria_sha256", "verdict", "decision", "reviewer", "note", "override", "decided_at")
+
+
+class RegisterError(CourseReviewError):
+    """The register cannot be used (not an SQLite database, locked for too long, unreadable)."""
+
+
+class DecisionError(CourseReviewError):
+    """A decision that may not be recorded as given (e.g. approving a not-approvable review)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the register, as recorded."""
+
+    id: int
+    submission_sha256: str
+    file: str
+    program_title: str | None
+    provider: str | None
+    criteria_id: str
+    criteria_version: str
+    criteria_sha256: str
+    verdict: str
+    decision: str
+    reviewer: str
+    note: str
+    override: bool
+    decided_at: str  # UTC, ISO 8601
+
+    def to_decision(self) -> Decision:
+        """Return the entry as the Decision shown in approval blocks and letters."""
+        return Decision(self.decision, self.reviewer, _parse_time(self.decided_at), self.note, self.override)
+
+    def to_dict(self) -> dict:
+        """Return the JSON form of the entry."""
+        return {name: getattr(self, name) for name in _COLUMNS}
+
+
+def record_decision(db_path: str | Path, review: Review, decision: str, reviewer: str, note: str = "",
+                    override: bool = False, now: dt.datetime | None = None) -> Decision:
+    """Append IIMC's ``decision`` on ``review`` to the register at ``db_path`` and return it.
+
+    Approving a review the tool finds not approvable needs ``override`` and a note saying why.
+    Each decision is written in its own transaction: it lands whole or not at all.
+    """
+    if decision not in DECISIONS:
+        raise DecisionError(f"decision must be 'approved' or 'returned', not {decision!r}")
+    reviewer, note = reviewer.strip(), (note or "").strip()
+    if not reviewer:
+        raise DecisionError("a decision needs the reviewer's name (--reviewer)")
+    overriding = decision == "approved" and review.verdict == "not-approvable"
+    if overriding and not (override and note):
+        raise DecisionError(f"{review.submission.file}: the tool finds this submission not approvable "
+                            f"({_errors(len(review.errors))}); to approve it anyway give --override and a --note "
+                            "saying why")
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    sub, crit = review.submission, review.criteria
+    row = (sub.sha256, sub.file, sub.program.title, sub.provider.name, crit.id, crit.version, crit.sha256,
+           review.verdict, decision, reviewer, note, int(overriding), _format_time(when))
+    with _connect(db_path, create=True) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"INSERT INTO decisions ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * 13)})", row)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return Decision(decision, reviewer, when, note, overriding)
+
+
+def history(db_path: str | Path, sha256: str | None = None) -> list[Entry]:
+    """Return the recorded decisions, oldest first (only those on submission ``sha256`` when given)."""
+    if not Path(db_path).exists():
+        return []
+    query = f"SELECT {', '.join(_COLUMNS)} FROM decisions"
+    args: tuple = ()
+    if sha256:
+        query, args = query + " WHERE submission_sha256 = ?", (sha256,)
+    with _connect(db_path, create=False) as conn:
+        rows = _query(conn, db_path, query + " ORDER BY id", args)
+    return [Entry(*row[:12], bool(row[12]), row[13]) for row in rows]
+
+
+def latest_decision(db_path: str | Path, sha256: str) -> Decision | None:
+    """Return the newest decision on submission ``sha256`` (it supersedes earlier ones), or None."""
+    entries = history(db_path, sha256)
+    return entries[-1].to_decision() if entries else None
+
+
+@contextlib.contextmanager
+def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
+    name = str(db_path)
+    path = Path(db_path)
+    if path.is_dir():
+        raise RegisterError(f"{name}: is a directory, not a decision register")
+    if create and not path.parent.is_dir():
+        raise RegisterError(f"{name}: folder {path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise RegisterError(f"{name}: cannot open the decision register: {exc}") from None
+    try:
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _use_wal(conn)
+            if create:
+                conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+            else:
+                _require_table(conn, name)
+        except sqlite3.DatabaseError as exc:
+            raise RegisterError(_explain(name, exc)) from None
+        yield conn
+    except sqlite3.DatabaseError as exc:
+        raise RegisterError(_explain(name, exc)) from None
+    finally:
+        conn.close()
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the register to WAL once; a switch can fail at once (without waiting) while another
+    connection is creating the file, so retry until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not ("locked" in str(exc) or "busy" in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _require_table(conn: sqlite3.Connection, name: str) -> None:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").fetchone()
+    if not found:
+        raise RegisterError(f"{name}: not a coursereview decision register (no decisions table)")
+
+
+def _query(conn: sqlite3.Connection, name: str | Path, query: str, args: tuple) -> list[tuple]:
+    try:
+        return conn.execute(query, args).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise RegisterError(_explain(str(name), exc)) from None
+
+
+def _explain(name: str, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return f"{name}: not a coursereview decision register (not an SQLite database)"
+    if "locked" in text or "busy" in text:
+        return f"{name}: the decision register stayed locked by another user for {BUSY_TIMEOUT_MS // 1000} s; try again"
+    return f"{name}: decision register error: {text}"
+
+
+def _errors(n: int) -> str:
+    return f"{n} error" if n == 1 else f"{n} errors"
+
+
+def _format_time(when: dt.datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_time(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)

@@ -1,0 +1,266 @@
+"""The batch: every submission reviewed, a correct register, unchanged work skipped, interruptions survived."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from coursereview import check, load_submission
+from coursereview.batch import MANIFEST, UNCHANGED, UNREADABLE, collect, plan, run_batch
+from coursereview.cli import main
+from coursereview.errors import OutputError
+from coursereview.render import render
+
+DATA = Path(__file__).parent / "data"
+BASE = yaml.safe_load((DATA / "base-institute.yaml").read_text())
+
+
+def _supported_formats() -> tuple[str, ...]:
+    """Return the review formats render() supports on this branch (json always; docx/html once merged)."""
+    review = check(load_submission(DATA / "base-institute.yaml"))
+    found = []
+    for fmt in ("docx", "html"):
+        try:
+            render(review, fmt)
+        except NotImplementedError:
+            continue
+        found.append(fmt)
+    return (*found, "json")
+
+
+FORMATS = _supported_formats()
+
+
+def _write(folder: Path, name: str, doc: dict) -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _not_approvable() -> dict:
+    doc = copy.deepcopy(BASE)
+    doc["program"]["title"] = "Short Institute"
+    doc["sessions"] = doc["sessions"][:3]
+    doc["sessions"][0]["end"] = "07:00"
+    return doc
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> Path:
+    """Return a folder mixing clean, not-approvable, hostile and docx submissions."""
+    folder = tmp_path / "queue"
+    (folder / "sub").mkdir(parents=True)
+    clean = copy.deepcopy(BASE)
+    clean["provider"]["name"] = "<b>Evil & Co</b>"
+    _write(folder, "clean.yaml", clean)
+    _write(folder / "sub", "short.yaml", _not_approvable())
+    (folder / "clean-copy.json").write_text(json.dumps(BASE), encoding="utf-8")
+    (folder / "bad-utf8.yaml").write_bytes(b"schema: coursereview/submission@1\nprovider: \xff\xfe\n")
+    (folder / "dup.yaml").write_bytes(b"schema: coursereview/submission@1\nschema: coursereview/submission@1\n")
+    (folder / "not-a-zip.docx").write_bytes(b"this is not a Word document")
+    (folder / "notes.txt").write_text("not a submission")
+    (folder / ".hidden.yaml").write_text("ignored")
+    return folder
+
+
+EXPECTED = {  # file name -> (status, verdict)
+    "clean.yaml": ("reviewed", "approvable"),
+    "short.yaml": ("reviewed", "not-approvable"),
+    "clean-copy.json": ("reviewed", "approvable"),
+    "bad-utf8.yaml": (UNREADABLE, None),
+    "dup.yaml": (UNREADABLE, None),
+    "not-a-zip.docx": (UNREADABLE, None),
+}
+
+
+def _by_name(rows) -> dict:
+    return {Path(r.file).name: r for r in rows}
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-processes"])
+def test_batch_reviews_every_submission_and_writes_a_correct_register(queue: Path, tmp_path: Path,
+                                                                      workers: int) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_batch([str(queue)], out, FORMATS, workers=workers)
+    rows = _by_name(result.rows)
+    assert {name: (r.status, r.verdict) for name, r in rows.items()} == EXPECTED
+    assert result.exit_code == 2
+    for row in result.rows:
+        if row.status == UNREADABLE:
+            assert row.reason.startswith(row.file) and "\n" not in row.reason
+            assert row.outputs == ()
+        else:
+            assert row.outputs == tuple(f"{Path(row.file).stem}-review.{fmt}" for fmt in FORMATS)
+            assert all((out / name).stat().st_size > 0 for name in row.outputs)
+    short = rows["short.yaml"]
+    assert (short.errors, short.contact_hours, short.criteria) == (1, 4.0, "iimc-institute@2026.1")
+    assert rows["clean.yaml"].points == 20.0
+
+    with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert [Path(r["file"]).name for r in table] == [Path(r.file).name for r in result.rows]
+    assert {Path(r["file"]).name: r["status"] for r in table} == {n: s for n, (s, _) in EXPECTED.items()}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == {"submissions": 6, "approvable": 2, "approvable-with-notes": 0, "not-approvable": 1,
+                                 "could not read": 3, "reviewed": 3, "unchanged": 0}
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Evil &amp; Co&lt;/b&gt;" in html and "<b>Evil" not in html
+    assert "duplicate key" in html
+    review_json = json.loads((out / "short-review.json").read_text(encoding="utf-8"))
+    assert review_json["verdict"] == "not-approvable"
+
+
+def test_docx_submission_is_reviewed_when_the_importer_exists(tmp_path: Path) -> None:
+    if importlib.util.find_spec("coursereview.intake_docx") is None:
+        pytest.skip("the docx importer (coursereview.intake_docx) is not on this branch")
+    form_docx = pytest.importorskip("coursereview.form_docx")
+    from coursereview.criteria import resolve_criteria
+
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    (queue / "blank-form.docx").write_bytes(form_docx.build_form(resolve_criteria(None, "institute"), "institute"))
+    _write(queue, "clean.yaml", BASE)
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = _by_name(run_batch([str(queue)], out, FORMATS, workers=2).rows)
+    blank = rows["blank-form.docx"]
+    assert (blank.status, blank.verdict) == ("reviewed", "not-approvable")  # an empty form is readable, not done
+    assert all((out / name).exists() for name in blank.outputs)
+    assert rows["clean.yaml"].verdict == "approvable"
+
+
+def test_rerun_skips_unchanged_work_and_redoes_changed_files(queue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    run_batch([str(queue)], out, ("json",), workers=1)
+    again = _by_name(run_batch([str(queue)], out, ("json",), workers=1).rows)
+    assert {n: r.status for n, r in again.items() if r.status != UNREADABLE} == {
+        "clean.yaml": UNCHANGED, "short.yaml": UNCHANGED, "clean-copy.json": UNCHANGED}
+    assert again["short.yaml"].verdict == "not-approvable"  # the register keeps what was found
+
+    _write(queue, "clean.yaml", _not_approvable())
+    changed = _by_name(run_batch([str(queue)], out, ("json",), workers=1).rows)
+    assert (changed["clean.yaml"].status, changed["clean.yaml"].verdict) == ("reviewed", "not-approvable")
+    assert changed["short.yaml"].status == UNCHANGED
+
+    (out / "short-review.json").unlink()  # a missing output is redone
+    assert _by_name(run_batch([str(queue)], out, ("json",), workers=1).rows)["short.yaml"].status == "reviewed"
+
+    forced = run_batch([str(queue)], out, ("json",), workers=1, force=True)
+    assert forced.count(UNCHANGED) == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-processes"])
+def test_killed_half_way_then_rerun_completes_without_duplicates(tmp_path: Path, workers: int) -> None:
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    for i in range(8):
+        doc = copy.deepcopy(BASE)
+        doc["program"]["title"] = f"Institute {i}"
+        _write(queue, f"program-{i}.yaml", doc)
+    out = tmp_path / "out"
+    out.mkdir()
+    seen = []
+
+    def kill_after_three(row, total) -> None:
+        seen.append(row.file)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(queue)], out, ("json",), workers=workers, progress=kill_after_three)
+    assert not (out / "summary.json").exists()
+
+    result = run_batch([str(queue)], out, ("json",), workers=workers)
+    assert len(result.rows) == 8
+    assert len({r.file for r in result.rows}) == 8
+    assert result.count(UNCHANGED) >= 3
+    assert result.count(UNCHANGED) + result.count("reviewed") == 8
+    outputs = sorted(p.name for p in out.iterdir() if p.name.endswith("-review.json"))
+    assert outputs == [f"program-{i}-review.json" for i in range(8)]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert sorted(Path(s["file"]).name for s in summary["submissions"]) == [f"program-{i}.yaml" for i in range(8)]
+
+
+def test_a_crash_reviewing_one_submission_never_stops_the_batch(queue: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import coursereview.batch as batch
+
+    real = batch.check
+
+    def crash_on_short(submission, criteria):
+        if submission.program.title == "Short Institute":
+            raise RuntimeError("boom")
+        return real(submission, criteria)
+
+    monkeypatch.setattr(batch, "check", crash_on_short)
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = _by_name(run_batch([str(queue)], out, ("json",), workers=1).rows)
+    assert rows["short.yaml"].status == UNREADABLE
+    assert rows["short.yaml"].reason.endswith("internal error: RuntimeError: boom")
+    assert rows["clean.yaml"].status == "reviewed"
+
+
+def test_files_the_batch_did_not_write_are_never_replaced_without_force(queue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "clean-review.json").write_text("mine")
+    with pytest.raises(OutputError, match="clean-review.json: already exists; use --force"):
+        run_batch([str(queue)], out, ("json",), workers=1)
+    assert (out / "clean-review.json").read_text() == "mine"
+    assert not (out / MANIFEST).exists()
+    run_batch([str(queue)], out, ("json",), workers=1, force=True)
+    assert json.loads((out / "clean-review.json").read_text())["verdict"] == "approvable"
+
+
+def test_collect_and_plan_give_stable_distinct_names(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        _write(tmp_path / folder, "institute.yaml", BASE)
+    _write(tmp_path / "a", "academy.yml", BASE)
+    files = collect([str(tmp_path / "a"), str(tmp_path / "b" / "*.yaml"), str(tmp_path / "a" / "academy.yml")])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a/academy.yml", "a/institute.yaml",
+                                                                  "b/institute.yaml"]
+    names = [job.outputs()[0] for job in plan(files, tmp_path, ("docx",))]
+    assert names[0] == "academy-review.docx"
+    assert len(set(names)) == 3 and all(n.startswith("institute-") for n in names[1:])
+    assert names == [job.outputs()[0] for job in plan(files, tmp_path, ("docx",))]
+
+
+def test_cli_batch_exit_code_is_the_worst_outcome(tmp_path: Path) -> None:
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    _write(queue, "clean.yaml", BASE)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["batch", str(queue), "-o", str(tmp_path / "out"), "--format", "json", "-j", "1"])
+    assert ok.exit_code == 0, ok.output
+    assert "1 submissions: 1 approvable" in ok.stdout and "Reviewing" not in ok.stderr
+    _write(queue, "short.yaml", _not_approvable())
+    assert runner.invoke(main, ["batch", str(queue), "-o", str(tmp_path / "out"), "--format", "json"]).exit_code == 1
+    (queue / "dup.yaml").write_bytes(b"a: 1\na: 2\n")
+    bad = runner.invoke(main, ["batch", str(queue), "-o", str(tmp_path / "out"), "--format", "json"])
+    assert bad.exit_code == 2
+    assert "dup.yaml:2:1: duplicate key 'a'" in bad.stderr
+    unknown = runner.invoke(main, ["batch", str(queue), "-o", str(tmp_path / "out"), "--format", "pdf"])
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("unknown format pdf")
+
+
+def test_the_output_folder_inside_the_queue_is_not_reviewed(tmp_path: Path) -> None:
+    _write(tmp_path, "clean.yaml", BASE)
+    out = tmp_path / "reviews"
+    out.mkdir()
+    run_batch([str(tmp_path)], out, ("json",), workers=1)
+    again = run_batch([str(tmp_path), str(tmp_path / "missing.yaml")], out, ("json",), workers=1)
+    assert [(Path(r.file).name, r.status) for r in again.rows] == [("clean.yaml", UNCHANGED),
+                                                                  ("missing.yaml", UNREADABLE)]
+    assert again.rows[1].reason.endswith("missing.yaml: no such file")

@@ -1,0 +1,244 @@
+"""The Word form round trip: new -> fill with python-docx -> import/validate gives the example's data and findings."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from coursereview.check import check, load_submission
+from coursereview.cli import main
+from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.intake_docx import read_form
+from coursereview.load import load_document
+from coursereview.parsing import clean, parse_date, parse_time
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+
+FIXTURE: dict[str, Any] = {
+    "schema": "coursereview/submission@1",
+    "provider": {
+        "name": "Northwest Clerks Institute",
+        "institution": "University of Puget Sound",
+        "director": {"name": "Jane Doe, MMC", "email": "jdoe@example.edu", "phone": "253-555-0100"},
+        "association": ["Oregon Association of Municipal Recorders", "Washington Municipal Clerks Association"],
+    },
+    "program": {
+        "title": "Northwest Clerks Institute 2027, Year 1", "kind": "institute", "part": 1,
+        "start": "2027-07-12", "end": "2027-07-13", "location": "Tacoma, WA", "delivery": "in-person",
+        "assessment": "Knowledge transfer plan approved by the director",
+        "attendance": "Sign-in sheet each morning and afternoon", "certificate": "certificate-template.pdf",
+    },
+    "instructors": [
+        {"id": "jdoe", "name": "Jane Doe, MMC", "position": "City Clerk, City of Example",
+         "qualifications": "20 years as clerk; IIMC Academy faculty"},
+        {"id": "asmith", "name": "Al Smith", "position": "Professor of Public Administration",
+         "qualifications": "PhD in public administration"},
+        {"id": "unused", "name": "Una Used", "qualifications": "Records manager"},
+    ],
+    "sessions": [
+        {"title": "The Role of the Municipal Clerk", "date": "2027-07-12", "start": "08:30", "end": "10:00",
+         "area": "clerk-role", "instructors": ["jdoe"], "level": "basic", "description": "Duties under state law",
+         "objectives": ["Name the statutory duties", "Describe the office"]},
+        {"title": "Break", "date": "2027-07-12", "start": "10:00", "end": "10:15", "kind": "break"},
+        {"title": "Forms of Government", "date": "2027-07-12", "start": "10:15", "end": "12:00",
+         "area": "government", "instructors": ["asmith", "jdoe"], "level": "intermediate",
+         "description": "Council-manager and mayor-council forms"},
+        {"title": "Lunch", "date": "2027-07-12", "start": "12:00", "end": "13:00", "kind": "meal"},
+        {"title": "Ethics for Clerks", "date": "2027-07-12", "start": "13:00", "end": "15:00", "area": "professional",
+         "instructors": ["jdoe"], "level": "basic", "description": "Ethics in public service", "track": "A"},
+        {"title": "Budget Basics", "date": "2027-07-12", "start": "13:00", "end": "14:00", "area": "mystery-area",
+         "instructors": ["asmith"], "level": "basic", "description": "Reading a budget", "track": "B"},
+        {"title": "Records Management", "date": "2027-07-13", "start": "08:00", "end": "11:30", "area": "clerk-role",
+         "instructors": ["nobody"], "level": "basic", "description": "Retention schedules"},
+    ],
+}
+
+
+def normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """Return submission data as the importer writes it: ISO dates, HH:MM times, lists where lists go."""
+    data = copy.deepcopy(data)
+    data["schema"] = "coursereview/submission@1"
+    tables = {"provider": PROVIDER, "program": PROGRAM}
+    for name, fields in tables.items():
+        section = data.get(name) or {}
+        for f in fields:
+            parent = section
+            for part in f.path[:-1]:
+                parent = parent.get(part) or {}
+            if f.key in parent:
+                parent[f.key] = _norm_value(f, parent[f.key])
+                if parent[f.key] is None:
+                    del parent[f.key]
+    for name, fields in (("instructors", INSTRUCTORS), ("sessions", SESSIONS)):
+        by_key = {f.key: f for f in fields}
+        items = []
+        for item in data.get(name) or []:
+            out = {k: _norm_value(by_key[k], v) for k, v in item.items() if k in by_key}
+            items.append({k: v for k, v in out.items() if v is not None})
+        if name in data:
+            data[name] = items
+    return data
+
+
+def _norm_value(f: Field, value: Any) -> Any:
+    if value is None or value == [] or value == "":
+        return None
+    if f.kind in ("ids", "lines"):
+        values = value if isinstance(value, list) else [value]
+        return [clean(str(v)) for v in values]
+    if f.kind == "names":
+        values = value if isinstance(value, list) else [value]
+        return values[0] if len(values) == 1 else values
+    if f.kind == "date":
+        return parse_date(str(value)).isoformat() if parse_date(str(value)) else value
+    if f.kind == "time":
+        return parse_time(str(value)).strftime("%H:%M") if parse_time(str(value)) else value
+    if f.kind == "part":
+        return value
+    return clean(str(value))
+
+
+# --- filling the form with python-docx, as a director would --------------------------------------
+
+
+def _cell_value(f: Field, value: Any, us: bool) -> str:
+    if isinstance(value, list):
+        return ("\n" if f.kind in ("lines", "names") else ", ").join(str(v) for v in value)
+    if f.kind == "date" and us and parse_date(str(value)):
+        d = parse_date(str(value))
+        return f"{d.month}/{d.day}/{d.year}"
+    if f.kind == "time" and us and parse_time(str(value)):
+        t = parse_time(str(value))
+        return f"{(t.hour - 1) % 12 + 1}:{t.minute:02d} {'PM' if t.hour >= 12 else 'AM'}"
+    return str(value)
+
+
+def find_table(document: Any, first_header: str, second_header: str = "") -> Any:
+    for table in document.tables:
+        cells = table.rows[0].cells
+        if cells[0].text.startswith(first_header) and cells[1].text.startswith(second_header):
+            return table
+    raise AssertionError(first_header)
+
+
+def fill_form(form: Path, data: dict[str, Any], out: Path, us: bool = True) -> Path:
+    """Fill the blank form ``form`` with submission ``data`` and save it as ``out``."""
+    document = docx.Document(str(form))
+    for title, fields in (("Provider", PROVIDER), ("Program", PROGRAM)):
+        section = data.get(title.lower()) or {}
+        labels = {f.label: f for f in fields}
+        for row in find_table(document, title).rows[1:]:
+            label_cell, value_cell = row.cells
+            f = labels[label_cell.paragraphs[0].text.split(" (")[0]]
+            value: Any = section
+            for part in f.path:
+                value = value.get(part) if isinstance(value, dict) else None
+            value_cell.text = "" if value is None else _cell_value(f, value, us)
+    for first, key, fields in (("ID", "instructors", INSTRUCTORS), ("Date", "sessions", SESSIONS)):
+        table = find_table(document, first, fields[1].label)
+        items = data.get(key) or []
+        while len(table.rows) - 1 < len(items):
+            table.add_row()
+        for row, item in zip(table.rows[1:], items, strict=False):
+            for cell, f in zip(row.cells, fields, strict=True):
+                if item.get(f.key) is not None:
+                    cell.text = _cell_value(f, item[f.key], us)
+    document.save(str(out))
+    return out
+
+
+@pytest.fixture()
+def blank_form(tmp_path: Path) -> Path:
+    path = tmp_path / "blank.docx"
+    result = CliRunner().invoke(main, ["new", "-o", str(path), "--kind", "institute"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _cases() -> list[Any]:
+    cases = [pytest.param(FIXTURE, id="fixture")]
+    for path in EXAMPLES:
+        cases.append(pytest.param(load_document(path).data, id=path.stem))
+    return cases
+
+
+def _findings(path: Path, kind: str | None = None) -> list[tuple[str, str]]:
+    review = check(load_submission(path))
+    return sorted((f.code, f.path_text) for f in review.findings)
+
+
+@pytest.mark.parametrize("data", _cases())
+def test_round_trip_gives_the_same_data_and_findings(tmp_path: Path, data: dict[str, Any]) -> None:
+    kind = (data.get("program") or {}).get("kind", "institute")
+    form = tmp_path / "blank.docx"
+    assert CliRunner().invoke(main, ["new", "-o", str(form), "--kind", kind]).exit_code == 0
+    filled = fill_form(form, data, tmp_path / "filled.docx")
+    source = tmp_path / "source.yaml"
+    from coursereview.template_yaml import dump_submission
+
+    source.write_text(dump_submission(data))
+    assert read_form(filled).data == normalise(data)
+
+    result = CliRunner().invoke(main, ["import", str(filled), "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 0, result.output
+    assert load_document(tmp_path / "out.yaml").data == normalise(data)
+    assert _findings(filled) == _findings(source)
+
+
+def test_findings_point_into_the_word_file(tmp_path: Path, blank_form: Path) -> None:
+    data = copy.deepcopy(FIXTURE)
+    data["sessions"][2]["end"] = "half past eleven"
+    filled = fill_form(blank_form, data, tmp_path / "filled.docx")
+    review = check(load_submission(filled))
+    bad = [f for f in review.findings if f.code == "S005"]
+    assert len(bad) == 1
+    assert str(bad[0].location) == f'{filled}: sessions table, row 3, column "End"'
+    assert bad[0].path == ("sessions", 2, "end")
+    unknown = next(f for f in review.findings if f.code == "A001")
+    assert str(unknown.location).endswith('sessions table, row 6, column "Area"')
+    result = CliRunner().invoke(main, ["validate", str(filled)])
+    assert result.exit_code == 1
+    assert 'sessions table, row 3, column "End": error S005' in result.stdout
+
+
+def test_import_refuses_to_overwrite_and_writes_clean_yaml(tmp_path: Path, blank_form: Path) -> None:
+    filled = fill_form(blank_form, FIXTURE, tmp_path / "filled.docx")
+    out = tmp_path / "out.yaml"
+    out.write_text("keep me")
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(filled), "-o", str(out)])
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert out.read_text() == "keep me"
+    assert runner.invoke(main, ["import", str(filled), "-o", str(out), "--force"]).exit_code == 0
+    text = out.read_text()
+    assert 'start: "08:30"' in text and "date: 2027-07-12" in text
+    assert text.index("provider:") < text.index("program:") < text.index("instructors:") < text.index("sessions:")
+    assert "# Monday, July 12, 2027" in text
+    assert load_document(out).data == normalise(FIXTURE)
+
+
+@pytest.mark.libreoffice
+def test_a_form_resaved_by_libreoffice_imports_the_same(tmp_path: Path, blank_form: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    filled = fill_form(blank_form, FIXTURE, tmp_path / "filled.docx")
+    outdir = tmp_path / "lo"
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(outdir), str(filled)],
+                   check=True, capture_output=True, timeout=180)
+    resaved = outdir / "filled.docx"
+    assert resaved.read_bytes() != filled.read_bytes()
+    assert read_form(resaved).data == normalise(FIXTURE)
+    assert _findings(resaved) == _findings(filled)
