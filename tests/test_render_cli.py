@@ -218,3 +218,31 @@ def test_example_without_examples_is_one_line(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr("coursereview.resources.examples_dir", lambda: tmp_path / "absent")
     result = run("example")
     assert result.exit_code == 2 and result.stderr == "no example submissions are shipped with this installation\n"
+
+
+def test_db_with_the_real_register(failing: Path, tmp_path: Path) -> None:
+    register = pytest.importorskip("coursereview.register")
+    from coursereview.check import check, load_submission
+
+    db = tmp_path / "decisions.db"
+    when = dt.datetime(2027, 6, 2, 10, 15, tzinfo=dt.UTC)
+    register.record_decision(db, check(load_submission(failing)), "returned", "Robin Reviewer",
+                             note="Attach the certificate template", now=when)
+    out = tmp_path / "review.docx"
+    result = run("render", str(failing), "-o", str(out), "--db", str(db))
+    assert result.exit_code == 1, result.stderr
+    [table] = [t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "Decision"]
+    values = {row.cells[0].text: row.cells[1].text for row in table.rows}
+    assert values["Decision"] == "returned" and values["Reviewer"] == "Robin Reviewer"
+    assert values["Date"] == "2027-06-02 10:15 UTC" and values["Note"] == "Attach the certificate template"
+
+
+def test_examples_are_named_by_their_shipped_name_so_every_machine_gets_the_same_bytes(
+        examples: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run("example", "failing", "-o", str(first), "--format", "md,docx").exit_code == 0
+    assert run("example", "failing", "-o", str(second), "--format", "md,docx").exit_code == 0
+    text = (first / "failing-review.md").read_text()
+    assert "examples/failing.yaml:" in text and str(tmp_path) not in text
+    for name in ("failing-review.md", "failing-review.docx"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()

@@ -11,9 +11,12 @@ from coursereview.check import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
 from coursereview.hours import fmt as fmt_number
 from coursereview.io import check_writable, write_atomic
+from coursereview.load import parse_text, read_bytes
+from coursereview.model import Submission
 from coursereview.render import FORMATS, TEXT_FORMATS, format_for
 from coursereview.render import render as render_review
 from coursereview.review import Decision, Review
+from coursereview.schema import build_submission
 
 
 @click.command()
@@ -107,7 +110,7 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
     if folder.is_dir():
         for _key, _fmt, target in targets:  # refuse before writing anything
             check_writable(target, force)
-    reviews = {key: check(load_submission(available[key])) for key in chosen}
+    reviews = {key: check(_load_example(available[key])) for key in chosen}
     folder.mkdir(parents=True, exist_ok=True)
     for key, fmt, target in targets:
         review = reviews[key]
@@ -147,6 +150,15 @@ def _examples(folder: object) -> dict[str, Path]:
         if entry.name.endswith((".yaml", ".yml", ".json")) and not entry.name.startswith("."):
             found[entry.name.rsplit(".", 1)[0]] = Path(str(entry))
     return found
+
+
+def _load_example(path: Path) -> Submission:
+    """Return the example submission at ``path``, named ``examples/<file>`` wherever it is installed.
+
+    The review document shows the file name; this keeps it short and the same on every machine.
+    """
+    document = parse_text(read_bytes(path), f"examples/{path.name}", json_syntax=path.suffix == ".json")
+    return build_submission(document)
 
 
 def _latest_decision(db: str, review: Review) -> Decision | None:
