@@ -45,7 +45,7 @@ def test_render_writes_the_format_of_the_suffix(clean: Path, tmp_path: Path, suf
     out = tmp_path / f"review.{suffix}"
     result = run("render", str(clean), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"wrote {out} (APPROVABLE: 40.0 contact hours, 20.0 points (CMC Education))\n"
+    assert result.stdout == f"wrote {out} (approvable: 40.0 contact hours, 20.0 points (CMC Education))\n"
     data = out.read_bytes()
     assert data.startswith({"docx": b"PK", "html": b"<!DOCTYPE html>", "md": b"# Test", "json": b"{"}[suffix])
 
@@ -78,7 +78,7 @@ def test_stdout_markdown(clean: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("# Test Clerks Institute 2027, Part 1\n")
     assert "## Appendix: Calculation trail" in result.stdout
-    assert result.stderr == f"{clean}: APPROVABLE: 40.0 contact hours, 20.0 points (CMC Education)\n"
+    assert result.stderr == f"{clean}: approvable: 40.0 contact hours, 20.0 points (CMC Education)\n"
 
 
 def test_stdout_refuses_docx(clean: Path) -> None:

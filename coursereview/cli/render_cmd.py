@@ -58,7 +58,7 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
     review = check(load_submission(file), criteria_ref)
     decision = _latest_decision(db, review) if db else None
     data = render_review(review, fmt, decision)
-    summary = f"{review.verdict_text.upper()}: {fmt_hours(review)}"
+    summary = f"{review.verdict_text}: {fmt_hours(review)}"
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
