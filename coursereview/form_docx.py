@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
 from typing import Any
 
 from coursereview.criteria import CriteriaSet
 from coursereview.criteria_doc import hours_lines, rule_sentence
+from coursereview.docx_package import save_reproducible
 from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.hours import fmt
 
 SESSION_ROWS = 60
 INSTRUCTOR_ROWS = 12
-_FIXED_TIME = dt.datetime(2020, 1, 1)
 _HINTS = {"date": "month/day/year", "time": "e.g. 8:30 AM", "area": "id or title", "ids": "ids, comma separated",
           "lines": "one per line", "part": "1, 2 or 3"}
 
@@ -138,19 +135,8 @@ def _header(row: Any, texts: list[str]) -> None:
 
 
 def reproducible_bytes(doc: Any) -> bytes:
-    """Return ``doc`` saved as .docx bytes that are the same on every run (fixed times in properties and zip)."""
+    """Return ``doc`` saved as .docx bytes that are the same on every run."""
     props = doc.core_properties
-    props.created = props.modified = _FIXED_TIME
-    props.last_printed = _FIXED_TIME
-    props.revision = 1
     props.author = props.last_modified_by = "coursereview"
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return save_reproducible(doc)
+

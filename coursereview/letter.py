@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass
 
+from coursereview.docx_package import DEFAULT_STAMP, save_reproducible
 from coursereview.findings import Finding
 from coursereview.hours import fmt
 from coursereview.review import Decision, Review
-
-DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # document timestamp when SOURCE_DATE_EPOCH is unset
 
 
 @dataclass(frozen=True)
@@ -34,16 +31,6 @@ def letter_kind(review: Review, decision: Decision | None = None) -> str:
 def required_items(review: Review) -> list[Required]:
     """Return what is still required: one item per error finding of the check, in the review's order."""
     return [_required(f) for f in review.errors]
-
-
-def stamp_from_epoch(epoch: str | None) -> dt.datetime:
-    """Return the document timestamp for a SOURCE_DATE_EPOCH value (a fixed default when unset)."""
-    if not epoch:
-        return DEFAULT_STAMP
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        return DEFAULT_STAMP
 
 
 def build_letter(review: Review, decision: Decision | None = None, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
@@ -73,26 +60,8 @@ def build_letter(review: Review, decision: Decision | None = None, stamp: dt.dat
     document.add_paragraph("Sincerely,")
     document.add_paragraph(decision.reviewer if decision else "______________________________")
     document.add_paragraph("IIMC Education Department")
-    _core_properties(document, title, program.title or sub.file, stamp)
-    out = io.BytesIO()
-    document.save(out)
-    return reproducible_zip(out.getvalue(), stamp)
-
-
-def reproducible_zip(data: bytes, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
-    """Return the zip ``data`` rewritten with one fixed timestamp and fixed attributes on every entry."""
-    when = max(stamp.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
-        ordered = [n for n in names if n == "[Content_Types].xml"] + [n for n in names if n != "[Content_Types].xml"]
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
+    _core_properties(document, title, program.title or sub.file)
+    return save_reproducible(document, stamp)
 
 
 def _approved(document, review: Review, decision: Decision | None) -> None:
@@ -164,15 +133,10 @@ def _program_line(review: Review) -> str:
     return ", ".join(parts)
 
 
-def _core_properties(document, title: str, subject: str, stamp: dt.datetime) -> None:
+def _core_properties(document, title: str, subject: str) -> None:
     props = document.core_properties
-    naive = stamp.astimezone(dt.UTC).replace(tzinfo=None)
     props.author = "coursereview"
     props.last_modified_by = "coursereview"
     props.title = title
     props.subject = subject
-    props.created = naive
-    props.modified = naive
-    props.last_printed = naive
-    props.revision = 1
     props.comments = ""

@@ -158,14 +158,15 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     Example:
       coursereview letter examples/not-approvable.yaml -o status-update.docx
     """
-    from coursereview.letter import build_letter, letter_kind, stamp_from_epoch
+    from coursereview.docx_package import source_date
+    from coursereview.letter import build_letter, letter_kind
 
     if Path(output).suffix.lower() != ".docx":
         raise Fail(f"{output}: a letter is a Word document; give a .docx name")
     check_writable(output, force)
     review = check(load_submission(file), criteria_ref)
     decision = latest_decision(db, review.submission.sha256)
-    data = build_letter(review, decision, stamp_from_epoch(os.environ.get("SOURCE_DATE_EPOCH")))
+    data = build_letter(review, decision, source_date())
     write_atomic(output, data, force)
     source = f"decision by {decision.reviewer}" if decision else f"verdict: {review.verdict_text}"
     click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")

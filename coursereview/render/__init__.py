@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
+from coursereview.docx_package import source_date
 from coursereview.review import Decision, Review
+
+__all__ = ["FORMATS", "TEXT_FORMATS", "format_for", "render", "source_date"]
 
 FORMATS = ("docx", "html", "md", "json")
 TEXT_FORMATS = ("html", "md", "json")
@@ -25,7 +27,6 @@ def format_for(path: str | Path, given: str | None = None) -> str:
     return suffix
 
 
-DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt.datetime | None = None) -> bytes:
@@ -48,14 +49,3 @@ def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt
     from coursereview.render.text import render_text
 
     return render_text(ctx, fmt).encode("utf-8")
-
-
-def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
-    """Return the time documents are stamped with: SOURCE_DATE_EPOCH when set, else 2000-01-01 UTC."""
-    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return DEFAULT_STAMP
-    try:
-        return dt.datetime.fromtimestamp(int(value), dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970") from None

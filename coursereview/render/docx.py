@@ -9,11 +9,11 @@ one pass (the low-level XML lives in the "raw XML" section at the end), because 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
+
+from coursereview.docx_package import save_reproducible
 
 TEXT_WIDTH = 9360  # twips: US Letter with 1-inch margins
 
@@ -40,7 +40,7 @@ def build_docx(ctx: dict[str, Any], stamp: dt.datetime) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.left_margin = section.right_margin = Inches(1)
-    _properties(doc, ctx, stamp)
+    _properties(doc, ctx)
     _header_footer(section, ctx)
     w = _Writer(doc)
 
@@ -96,9 +96,7 @@ def build_docx(ctx: dict[str, Any], stamp: dt.datetime) -> bytes:
     for step in hours["steps"]:
         w.para(step, "List Bullet")
 
-    out = io.BytesIO()
-    doc.save(out)
-    return _reproducible_zip(out.getvalue(), stamp)
+    return save_reproducible(doc, stamp)
 
 
 def _finding_row(f: dict[str, str]) -> list[str]:
@@ -109,7 +107,7 @@ def _finding_row(f: dict[str, str]) -> list[str]:
     return [f["code"], text, f["location"], f["hint"] or "—"]
 
 
-def _properties(doc: Any, ctx: dict[str, Any], stamp: dt.datetime) -> None:
+def _properties(doc: Any, ctx: dict[str, Any]) -> None:
     """Set the document properties Word shows under File > Info, all from the review (no clock)."""
     cp = doc.core_properties
     cp.title = _clean(ctx["title"])
@@ -119,8 +117,6 @@ def _properties(doc: Any, ctx: dict[str, Any], stamp: dt.datetime) -> None:
     cp.keywords = _clean(ctx["keywords"])
     cp.category = "IIMC course program review"
     cp.comments = _clean(f"Judged by {ctx['criteria_ref']} (sha256 {ctx['criteria_sha256']})")
-    cp.revision = 1
-    cp.created = cp.modified = cp.last_printed = stamp.replace(tzinfo=None)
 
 
 class _Writer:
@@ -166,23 +162,6 @@ def _header_footer(section: Any, ctx: dict[str, Any]) -> None:
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for fragment in _page_number_xml():
         p._p.append(fragment)
-
-
-def _reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Return the package re-zipped with fixed entry times and a stable entry order."""
-    when = max(stamp, dt.datetime(1980, 1, 1, tzinfo=stamp.tzinfo))
-    date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for name in names:
-                info = zipfile.ZipInfo(name, date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 0
-                dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
 
 
 # --- raw XML: every WordprocessingML string is made here -------------------------------------------
