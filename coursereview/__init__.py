@@ -4,7 +4,8 @@ from coursereview.check import check, choose_criteria, load_submission
 from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
 from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
 from coursereview.findings import CATALOG, Finding
-from coursereview.review import Review
+from coursereview.render import render
+from coursereview.review import Decision, Review
 
 __version__ = "0.1.0"
 
@@ -13,6 +14,7 @@ __all__ = [
     "CourseReviewError",
     "CriteriaError",
     "CriteriaSet",
+    "Decision",
     "Finding",
     "InputError",
     "OutputError",
@@ -20,6 +22,7 @@ __all__ = [
     "check",
     "choose_criteria",
     "load_submission",
+    "render",
     "resolve_criteria",
     "shipped_criteria",
 ]

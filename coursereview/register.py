@@ -13,7 +13,7 @@ from pathlib import Path
 from coursereview.errors import CourseReviewError
 from coursereview.review import Decision, Review
 
-DEFAULT_DB = "coursereview.db"
+DEFAULT_DB = "coursereview.db"  # the CLI's --db default says the same
 DECISIONS = ("approved", "returned")
 BUSY_TIMEOUT_MS = 30_000
 

@@ -21,8 +21,18 @@ def main() -> None:
     missing and where, and render the review document for IIMC approval.
 
     \b
-    Start with:
-      coursereview validate examples/institute-part1.yaml
+    A director's week:
+      coursereview new -o my-institute.docx          # a Word form to fill in (or .yaml)
+      coursereview validate my-institute.docx        # what is missing, and where
+      coursereview render my-institute.docx -o review.docx
+    \b
+    IIMC staff:
+      coursereview batch inbox/ -o reviews/           # validate and render a queue
+      coursereview decide FILE --approve --reviewer "A. Staff"
+      coursereview letter FILE -o letter.docx
+    \b
+    See an example:
+      coursereview example institute-part1 -o reviews
     """
 
 

@@ -14,13 +14,12 @@ import click
 from coursereview.check import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
 from coursereview.io import check_writable, write_atomic
-from coursereview.register import DEFAULT_DB, Entry, history, latest_decision, record_decision
 
 DB_HELP = "The decision register (SQLite). Default: coursereview.db here, or $COURSEREVIEW_DB."
 
 
 def _db_option(func: Any) -> Any:
-    return click.option("--db", "db", metavar="PATH", envvar="COURSEREVIEW_DB", default=DEFAULT_DB,
+    return click.option("--db", "db", metavar="PATH", envvar="COURSEREVIEW_DB", default="coursereview.db",
                         show_envvar=True, help=DB_HELP)(func)
 
 
@@ -109,6 +108,8 @@ def decide(file: str, decision: str | None, reviewer: str, note: str, override: 
     if decision is None:
         raise Fail("give --approve or --return")
     review = check(load_submission(file), criteria_ref)
+    from coursereview.register import record_decision  # sqlite3 loads only for register commands
+
     recorded = record_decision(db, review, decision, reviewer, note, override)
     how = " (override)" if recorded.override else ""
     click.echo(f"{file}: {recorded.decision}{how} by {recorded.reviewer} at "
@@ -130,6 +131,8 @@ def history_cmd(file: str | None, fmt_: str, db: str) -> None:
       coursereview history examples/academy.yaml --format json
     """
     sha = load_submission(file).sha256 if file else None
+    from coursereview.register import history
+
     entries = history(db, sha)
     if fmt_ == "json":
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
@@ -165,6 +168,8 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
         raise Fail(f"{output}: a letter is a Word document; give a .docx name")
     check_writable(output, force)
     review = check(load_submission(file), criteria_ref)
+    from coursereview.register import latest_decision
+
     decision = latest_decision(db, review.submission.sha256)
     data = build_letter(review, decision, source_date())
     write_atomic(output, data, force)
@@ -172,7 +177,7 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")
 
 
-def _history_line(entry: Entry) -> str:
+def _history_line(entry: Any) -> str:
     how = " (override)" if entry.override else ""
     note = f"  note: {entry.note}" if entry.note else ""
     return (f"{entry.id:>4}  {entry.decided_at}  {entry.decision}{how} by {entry.reviewer}  "
