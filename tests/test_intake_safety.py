@@ -42,6 +42,11 @@ def _dtd(raw: bytes) -> bytes:
     return _rezip(raw, {"word/document.xml": head + b"?>" + evil + rest.replace(b"Provider", b"&xxe;", 1)})
 
 
+def _dtd_utf16(raw: bytes) -> bytes:
+    evil = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    return _rezip(raw, {"word/styles.xml": evil.encode("utf-16")})
+
+
 def _many_rows(raw: bytes) -> bytes:
     xml = _document_xml(raw)
     row = b"<w:tr><w:tc><w:p/></w:tc></w:tr>"
@@ -91,6 +96,7 @@ HOSTILE: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("zip-bomb-ratio", _bomb, "zip bomb"),
     ("zip-bomb-size", _huge, "zip bomb"),
     ("dtd-entities", _dtd, "declares a DTD or entities"),
+    ("dtd-in-utf16-part", _dtd_utf16, "part word/styles.xml declares a DTD or entities"),
     ("too-many-rows", _many_rows, f"the limit is {MAX_ROWS}"),
     ("zip-not-office", _not_office, "not an Office document"),
     ("no-form-tables", _no_tables, "no coursereview form tables found"),
