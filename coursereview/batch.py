@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import glob
 import hashlib
 import io
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from coursereview.check import check, load_submission
 from coursereview.criteria import resolve_criteria
+from coursereview.docx_package import DEFAULT_STAMP
 from coursereview.errors import CourseReviewError, OutputError
 from coursereview.io import write_atomic
 from coursereview.review import Review
@@ -39,6 +41,7 @@ class Job:
     formats: tuple[str, ...]
     criteria: str | None
     sha256: str | None  # content hash of the file, None when it cannot be read
+    stamp: str = DEFAULT_STAMP.isoformat()  # the time written into docx files (ISO 8601)
 
     def outputs(self) -> tuple[str, ...]:
         return tuple(f"{self.stem}-review.{fmt}" for fmt in self.formats)
@@ -116,7 +119,8 @@ def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Pat
     return list(unique.values())
 
 
-def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None) -> list[Job]:
+def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
+         stamp: dt.datetime = DEFAULT_STAMP) -> list[Job]:
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
     stems = [f.stem for f in files]
     taken = {s.casefold() for s in stems if sum(t.casefold() == s.casefold() for t in stems) > 1}
@@ -125,18 +129,20 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
         key = str(file.resolve())
         if stem.casefold() in taken:
             stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file)))
+        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat()))
     return jobs
 
 
 def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
               workers: int | None = None, criteria: str | None = None, force: bool = False,
-              progress: Callable[[Row, int], None] | None = None) -> BatchResult:
+              progress: Callable[[Row, int], None] | None = None,
+              stamp: dt.datetime = DEFAULT_STAMP) -> BatchResult:
     """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
 
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
     content, criteria, formats and tool version are unchanged since the last run into ``outdir``
     are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
+    ``stamp`` is the time written into docx documents (see ``docx_package.source_date``).
     """
     from coursereview import __version__
     from coursereview.render import FORMATS
@@ -149,7 +155,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
         raise OutputError(f"{outdir}: output folder does not exist")
     if criteria:
         resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
-    jobs = plan(collect(paths, exclude=outdir), outdir, tuple(formats), criteria)
+    jobs = plan(collect(paths, exclude=outdir), outdir, tuple(formats), criteria, stamp)
     manifest = _Manifest.load(outdir / MANIFEST, force, f"coursereview {__version__}")
     targets = [name for job in jobs for name in job.outputs()] + list(SUMMARIES)
     manifest.claim(targets, force)
@@ -228,7 +234,8 @@ def process(job: Job) -> Row:
         submission = load_submission(job.file)
         review = check(submission, job.criteria)
         for fmt, name in zip(job.formats, job.outputs(), strict=True):
-            write_atomic(Path(job.outdir) / name, render(review, fmt), force=True)  # the batch claimed these
+            data = render(review, fmt, stamp=dt.datetime.fromisoformat(job.stamp))
+            write_atomic(Path(job.outdir) / name, data, force=True)  # the batch claimed these
         return _reviewed(job, review)
     except CourseReviewError as exc:
         return Row(job.file, UNREADABLE, str(exc))
@@ -335,7 +342,7 @@ class _Manifest:
             return None
         same = (entry.get("sha256") == job.sha256 and entry.get("tool") == self.tool
                 and entry.get("formats") == list(job.formats) and entry.get("criteria_arg") == job.criteria
-                and entry.get("outputs") == list(job.outputs())
+                and entry.get("outputs") == list(job.outputs()) and entry.get("stamp") == job.stamp
                 and all((self.path.parent / n).is_file() for n in job.outputs()))
         if not same:
             return None
@@ -349,7 +356,8 @@ class _Manifest:
         """Remember ``row`` for ``job`` (failures are not remembered: they are retried next time)."""
         if row.status == REVIEWED and job.sha256:
             self.entries[job.key] = {"sha256": job.sha256, "tool": self.tool, "formats": list(job.formats),
-                                     "criteria_arg": job.criteria, "outputs": list(job.outputs()), "row": row.to_dict()}
+                                     "criteria_arg": job.criteria, "outputs": list(job.outputs()), "stamp": job.stamp,
+                                     "row": row.to_dict()}
         else:
             self.entries.pop(job.key, None)
         self._dirty = True

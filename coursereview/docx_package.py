@@ -8,6 +8,8 @@ import os
 import zipfile
 from typing import Any
 
+from coursereview.errors import CourseReviewError
+
 DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -19,7 +21,7 @@ def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
     try:
         return dt.datetime.fromtimestamp(int(value), dt.UTC)
     except (ValueError, OverflowError, OSError):
-        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970") from None
+        raise CourseReviewError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970") from None
 
 
 def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:

@@ -264,3 +264,24 @@ def test_the_output_folder_inside_the_queue_is_not_reviewed(tmp_path: Path) -> N
     assert [(Path(r.file).name, r.status) for r in again.rows] == [("clean.yaml", UNCHANGED),
                                                                   ("missing.yaml", UNREADABLE)]
     assert again.rows[1].reason.endswith("missing.yaml: no such file")
+
+
+def test_source_date_epoch_reaches_batch_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch writes the same bytes as render for the same SOURCE_DATE_EPOCH, and redoes work when it changes."""
+    import zipfile
+
+    source = Path(__file__).parent / "data" / "base-institute.yaml"
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"]).exit_code == 0
+    single = tmp_path / "single.docx"
+    assert CliRunner().invoke(main, ["render", str(source), "-o", str(single)]).exit_code == 0
+    batch_doc = out / "base-institute-review.docx"
+    assert batch_doc.read_bytes() == single.read_bytes()
+    with zipfile.ZipFile(batch_doc) as z:
+        assert z.infolist()[0].date_time[:3] == (2023, 11, 14)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0
+    assert batch_doc.read_bytes() != single.read_bytes()  # a new stamp is new work, not a skip

@@ -246,3 +246,14 @@ def test_examples_are_named_by_their_shipped_name_so_every_machine_gets_the_same
     assert "examples/failing.yaml:" in text and str(tmp_path) not in text
     for name in ("failing-review.md", "failing-review.docx"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_bad_source_date_epoch_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    out = tmp_path / "r.docx"
+    source = tmp_path / "clean.yaml"
+    source.write_text(FIXTURE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(source), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "SOURCE_DATE_EPOCH='yesterday' is not a number of seconds since 1970"
+    assert not out.exists()

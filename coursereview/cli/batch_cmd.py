@@ -70,7 +70,9 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
                 bar.append(stack.enter_context(click.progressbar(length=total, label="Reviewing", file=sys.stderr)))
             bar[0].update(1)
 
-        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress)
+        from coursereview.docx_package import source_date
+
+        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date())
     for row in result.rows:
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)

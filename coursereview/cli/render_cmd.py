@@ -13,7 +13,7 @@ from coursereview.hours import fmt as fmt_number
 from coursereview.io import check_writable, write_atomic
 from coursereview.load import parse_text, read_bytes
 from coursereview.model import Submission
-from coursereview.render import FORMATS, TEXT_FORMATS, format_for
+from coursereview.render import FORMATS, TEXT_FORMATS, format_for, source_date
 from coursereview.render import render as render_review
 from coursereview.review import Decision, Review
 from coursereview.schema import build_submission
@@ -57,7 +57,7 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
         check_writable(output, force)
     review = check(load_submission(file), criteria_ref)
     decision = _latest_decision(db, review) if db else None
-    data = render_review(review, fmt, decision)
+    data = render_review(review, fmt, decision, stamp=source_date())
     summary = f"{review.verdict_text}: {fmt_hours(review)}"
     if to_stdout:
         sys.stdout.buffer.write(data)
@@ -114,7 +114,7 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
     folder.mkdir(parents=True, exist_ok=True)
     for key, fmt, target in targets:
         review = reviews[key]
-        write_atomic(target, render_review(review, fmt), force)
+        write_atomic(target, render_review(review, fmt, stamp=source_date()), force)
         click.echo(f"wrote {target} ({review.verdict_text}: {fmt_hours(review)})")
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from coursereview.docx_package import source_date
+from coursereview.docx_package import DEFAULT_STAMP, source_date
 from coursereview.review import Decision, Review
 
 __all__ = ["FORMATS", "TEXT_FORMATS", "format_for", "render", "source_date"]
@@ -32,8 +32,8 @@ def format_for(path: str | Path, given: str | None = None) -> str:
 def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt.datetime | None = None) -> bytes:
     """Return the review document of ``review`` in format ``fmt`` as bytes.
 
-    The same review gives the same bytes: a docx is stamped with ``stamp`` (default:
-    ``source_date()``), never with the clock.
+    The same review gives the same bytes: a docx is stamped with ``stamp`` (default 2000-01-01;
+    the CLI passes ``source_date()``, which honours SOURCE_DATE_EPOCH), never with the clock.
     """
     if fmt == "json":
         return (json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -45,7 +45,7 @@ def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt
     if fmt == "docx":
         from coursereview.render.docx import build_docx
 
-        return build_docx(ctx, stamp or source_date())
+        return build_docx(ctx, stamp or DEFAULT_STAMP)
     from coursereview.render.text import render_text
 
     return render_text(ctx, fmt).encode("utf-8")
