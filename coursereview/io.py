@@ -20,6 +20,13 @@ def write_atomic(path: str | Path, data: bytes | str, force: bool = False) -> Pa
     if isinstance(data, str):
         data = data.encode("utf-8")
     check_writable(path, force)
+    try:
+        return _write(path, data, force)
+    except OSError as exc:  # read-only folder, disk full, permission denied ...
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write(path: Path, data: bytes, force: bool) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files

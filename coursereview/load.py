@@ -20,6 +20,7 @@ MAX_DEPTH = 32
 MAX_ALIASES = 100
 MAX_NODES = 100_000
 
+_OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (docx, odt), OLE (Word 97-2003 .doc)
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
@@ -41,13 +42,12 @@ class Document:
 def load_document(path: str | FsPath) -> Document:
     """Return the plain data of a submission file (.yaml, .yml, .json or .docx)."""
     path = FsPath(path)
-    name = str(path)
-    if path.suffix.lower() == ".docx":
+    raw = None if path.suffix.lower() == ".docx" else read_bytes(path)
+    if raw is None or raw.startswith(_OFFICE_MAGIC):  # .docx, or a .doc/.docm/.odt by another name
         from coursereview.intake_docx import read_form  # imported lazily: pulls in python-docx
 
         return read_form(path)
-    raw = read_bytes(path)
-    return parse_text(raw, name, json_syntax=path.suffix.lower() == ".json")
+    return parse_text(raw, str(path), json_syntax=path.suffix.lower() == ".json")
 
 
 def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 Path = tuple  # e.g. ("sessions", 3, "end")
@@ -16,6 +17,11 @@ def format_path(path: Path) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def _natural(text: str) -> tuple:
+    """Return ``text`` as a key in which numbers compare as numbers ("row 8" before "row 60")."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,8 @@ class Location:
         return self.file
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.column or 0, self.where or "")
+        """Return a key that orders by file, then line and column, or by table and row number."""
+        return (self.file, self.line or 0, self.column or 0, _natural(self.where or ""))
 
 
 @dataclass

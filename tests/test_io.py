@@ -37,3 +37,33 @@ def test_missing_folder_and_directory_target(tmp_path: Path) -> None:
         write_atomic(tmp_path / "nope" / "out.md", "x")
     with pytest.raises(OutputError, match="is a directory"):
         write_atomic(tmp_path, "x")
+
+
+def test_unwritable_folder_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(OutputError, match=r"out.md: cannot write: Read-only file system"):
+        write_atomic(tmp_path / "out.md", "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_folder_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from coursereview.cli import main
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    result = CliRunner().invoke(main, ["new", "-o", str(tmp_path / "form.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("form.yaml: cannot write: Permission denied")

@@ -110,3 +110,24 @@ def test_pure_python_parser_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
     assert expected in result.stderr.replace(str(tmp_path) + "/", "")
+
+
+def test_word_form_locations_sort_by_row_number() -> None:
+    from coursereview.location import Location
+
+    rows = [Location("f.docx", where=f'sessions table, row {n}, column "End"') for n in (60, 8, 12)]
+    assert [r.where.split(",")[1] for r in sorted(rows, key=Location.sort_key)] == [" row 8", " row 12", " row 60"]
+
+
+def test_office_files_with_other_suffixes_get_a_word_message(tmp_path: Path) -> None:
+    import zipfile
+
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    odt = tmp_path / "form.odt"
+    with zipfile.ZipFile(odt, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    for path, expected in ((doc, "Word 97-2003 .doc"), (odt, "not an Office document")):
+        result = CliRunner().invoke(main, ["validate", str(path)])
+        assert result.exit_code == 2
+        assert expected in result.stderr and "UTF-8" not in result.stderr
