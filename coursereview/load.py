@@ -22,7 +22,7 @@ MAX_NODES = 100_000
 
 _OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (docx, odt), OLE (Word 97-2003 .doc)
 _STD = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")}
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -89,6 +89,7 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
             sources = SourceMap(file)
     else:
         data, sources = _parse_yaml(text, file)
+    _check_text(data, (), sources)
     if not isinstance(data, dict):
         raise InputError(
             Location(file, 1, 1),
@@ -99,6 +100,24 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
             sources.value(("schema",)), f"unknown schema {data['schema']!r}; this version reads {schema_id!r}"
         )
     return Document(data, sources, file, sha)
+
+
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _check_text(value: Any, path: tuple, sources: SourceMap) -> None:
+    """Refuse control characters and lone surrogates, even when written as escapes (\\e, \\u0000)."""
+    if isinstance(value, str):
+        bad = _BAD_CHAR.search(value)
+        if bad:
+            raise InputError(sources.value(path), f"character U+{ord(bad.group()):04X} is not allowed in text")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path, sources)
+            _check_text(item, path + (key,), sources)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, path + (i,), sources)
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -143,6 +162,8 @@ def _parse_json(text: str, file: str) -> Any:
         raise InputError(Location(file, *where), f"duplicate key {exc.key!r}") from None
     except RecursionError:
         raise InputError(Location(file, 1, 1), f"nesting deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # a number with thousands of digits
+        raise InputError(Location(file, 1, 1), f"invalid JSON: {exc}") from None
     if _depth(data) > MAX_DEPTH:
         raise InputError(Location(file, 1, 1), f"nesting deeper than {MAX_DEPTH} levels")
     return data
@@ -255,6 +276,8 @@ class _Builder:
             if not isinstance(event, yaml.ScalarEvent):
                 raise InputError(self._at(event), "a mapping key must be plain text")
             key = str(event.value)
+            if key == "<<" and not event.style:
+                raise InputError(self._at(event), "YAML merge keys ('<<') are not supported; write the keys out")
             if key in top.container:
                 raise InputError(self._at(event), f"duplicate key {key!r}")
             top.key = key
@@ -314,8 +337,33 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if _INT.match(value):
-        return int(value)
-    if _FLOAT.match(value):
-        return float(value)
+    try:
+        if _INT.match(value):
+            return Int(value)
+        if _FLOAT.match(value):
+            return Float(value)
+    except ValueError:  # more digits than Python will convert: keep the text, the schema reports it
+        return value
     return value
+
+
+class Int(int):
+    """An integer read from YAML that remembers how it was typed (``1300`` may be a time)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> Int:
+        self = super().__new__(cls, text)
+        self.text = text
+        return self
+
+
+class Float(float):
+    """A number read from YAML that remembers how it was typed (``8.30`` may be a time)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> Float:
+        self = super().__new__(cls, text)
+        self.text = text
+        return self

@@ -28,6 +28,7 @@ def parse_time(value: object) -> dt.time | None:
     """Return the time of day in ``value`` (``13:00``, ``8:30 AM``, ``8.30``, ``0830``), else None."""
     if isinstance(value, dt.time):
         return value
+    value = getattr(value, "text", value)  # an unquoted YAML number keeps its typed text: 8.30, 1300
     if not isinstance(value, str):
         return None
     m = _TIME.match(clean(value))

@@ -23,6 +23,22 @@ def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error="must be one of: " + ", ".join(choices))
 
 
+class Choice(fields.String):
+    """One of a fixed set of lower-case words, read case-insensitively (``Basic`` is ``basic``)."""
+
+    def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(validate=_one_of(choices), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return clean(text).lower()
+
+
+def is_blank(value: Any) -> bool:
+    """Return whether ``value`` is no value at all: null, or a string of only spaces."""
+    return value is None or (isinstance(value, str) and not clean(value))
+
+
 class Text(fields.String):
     """A string field that also takes numbers (people type ``title: 2027``) and trims spaces."""
 
@@ -71,9 +87,9 @@ class _Strict(Schema):
 
     @pre_load
     def _drop_nulls(self, data: Any, **kwargs: Any) -> Any:
-        """Treat ``key:`` with no value as absent, as a person filling in a template means it."""
+        """Treat ``key:`` with no value (or only spaces) as absent, as a person filling in a template means it."""
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v is not None}
+            return {k: v for k, v in data.items() if not is_blank(v)}
         return data
 
 
@@ -100,13 +116,13 @@ class ProviderSchema(_Strict):
 
 class ProgramSchema(_Strict):
     title = Text(required=True)
-    kind = Text(required=True, validate=_one_of(KINDS))
-    part = fields.Integer(strict=True, validate=validate.Range(1, 9, error="must be a part number from 1 to 9"))
+    kind = Choice(KINDS, required=True)
+    part = fields.Integer(validate=validate.Range(1, 9, error="must be a part number from 1 to 9"))
     criteria = Text()
     start = LooseDate(required=True)
     end = LooseDate(required=True)
     location = Text()
-    delivery = Text(validate=_one_of(DELIVERY))
+    delivery = Choice(DELIVERY)
     assessment = Text()
     attendance = Text()
     certificate = Text()
@@ -128,10 +144,10 @@ class SessionSchema(_Strict):
     date = LooseDate(required=True)
     start = LooseTime(required=True)
     end = LooseTime(required=True)
-    kind = Text(validate=_one_of(SESSION_KINDS))
+    kind = Choice(SESSION_KINDS)
     area = Text()
     instructors = TextList()
-    level = Text(validate=_one_of(LEVELS))
+    level = Choice(LEVELS)
     description = Text()
     objectives = TextList()
     track = Text()
@@ -153,6 +169,7 @@ def build_submission(document: Document) -> Submission:
     """
     schema = SubmissionSchema()
     data = copy.deepcopy(document.data)
+    positions = {key: list(range(len(data[key]))) for key in _LISTS if isinstance(data.get(key), list)}
     problems: list[Problem] = []
     for attempt in range(6):
         try:
@@ -162,15 +179,17 @@ def build_submission(document: Document) -> Submission:
             found = flatten(exc.messages, data, schema)
             if attempt == 0:
                 problems = found
-            for p in found:
-                _prune(data, p.path)
+            for p in sorted(found, key=_item_order, reverse=True):  # later items first: deleting keeps indexes
+                _prune(data, p.path, positions)
     else:  # pragma: no cover - pruning removes every bad value, so a later pass always loads
         loaded = {}
     instructors = tuple(
-        Instructor(index=i, **item) for i, item in enumerate(loaded.get("instructors", ())) if item is not None
+        Instructor(index=i, **item)
+        for i, item in zip(positions.get("instructors", ()), loaded.get("instructors", ()), strict=False)
     )
     sessions = tuple(
-        Session(index=i, **{k: v for k, v in item.items()}) for i, item in enumerate(loaded.get("sessions", ()))
+        Session(index=i, **item)
+        for i, item in zip(positions.get("sessions", ()), loaded.get("sessions", ()), strict=False)
     )
     return Submission(
         provider=loaded.get("provider") or Provider(),
@@ -184,9 +203,27 @@ def build_submission(document: Document) -> Submission:
     )
 
 
-def _prune(data: Any, path: tuple) -> None:
-    """Remove the value at ``path`` so that the next load pass can go past it."""
+_LISTS = ("instructors", "sessions")
+
+
+def _item_order(problem: Problem) -> tuple[str, int]:
+    path = problem.path
+    return (str(path[0]) if path else "", path[1] if len(path) > 1 and isinstance(path[1], int) else -1)
+
+
+def _prune(data: Any, path: tuple, positions: dict[str, list[int]]) -> None:
+    """Remove the value at ``path`` so that the next load pass can go past it.
+
+    A whole instructor or session that is not a mapping is dropped (it was reported once, and
+    inventing an empty one would only add findings about it); ``positions`` keeps the original
+    index of every item that stays, so paths still point into the file.
+    """
     if not path:
+        return
+    if len(path) == 2 and path[0] in positions and isinstance(path[1], int):
+        items, index = data.get(path[0]), positions[path[0]]
+        if isinstance(items, list) and 0 <= path[1] < len(items):  # paths use the current list's indexes
+            del items[path[1]], index[path[1]]
         return
     parent = data
     for part in path[:-1]:
@@ -198,9 +235,7 @@ def _prune(data: Any, path: tuple) -> None:
     if isinstance(parent, dict):
         parent.pop(last, None)
     elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
-        parent[last] = {} if isinstance(parent[last], dict) or len(path) == 2 else None
-        if parent[last] is None:
-            del parent[last]
+        del parent[last]
 
 
 def _field_for(path: tuple) -> fields.Field | None:

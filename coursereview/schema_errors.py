@@ -35,7 +35,8 @@ def _walk(messages: Any, data: Any, schema: Schema | None, path: tuple) -> Itera
             item = data[key] if isinstance(data, list) and 0 <= key < len(data) else None
             yield from _walk(sub, item, schema, path + (key,))
         elif schema is not None and key in schema.fields:
-            present = isinstance(data, dict) and data.get(key) is not None  # `key:` with no value is missing
+            value = data.get(key) if isinstance(data, dict) else None
+            present = not (value is None or (isinstance(value, str) and not value.strip()))  # blank is missing
             field = schema.fields[key]
             if isinstance(field, fields.Dict) and isinstance(sub, dict):
                 yield from _walk_dict(sub, data.get(key) if present else None, field, path + (key,))

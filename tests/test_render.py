@@ -200,8 +200,18 @@ def test_source_date() -> None:
 
 
 def test_docx_survives_control_characters(tmp_path: Path) -> None:
+    """The loader refuses control characters; a review built through the library still renders."""
+    import dataclasses
+
+    from coursereview.errors import InputError
+
     text = FIXTURE.replace("title: Fixture Institute 2027, Part 1", 'title: "Fixture\\x07 Institute"')
-    document = read_docx(render(fixture_review(tmp_path, text), "docx"))
+    with pytest.raises(InputError, match="U\\+0007 is not allowed"):
+        fixture_review(tmp_path, text)
+    review = fixture_review(tmp_path)
+    program = dataclasses.replace(review.submission.program, title="Fixture\x07 Institute")
+    review = dataclasses.replace(review, submission=dataclasses.replace(review.submission, program=program))
+    document = read_docx(render(review, "docx"))
     assert document.core_properties.title == "Fixture Institute"
 
 

@@ -180,7 +180,8 @@ def _clean(text: str) -> str:
 def _runs(text: str, bold: bool) -> str:
     rpr = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val=\"{_TABLE_FONT_HALF_POINTS}\"/></w:rPr>"
     lines = _clean(text).split("\n")
-    return "<w:br/>".join(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>' for line in lines)
+    texts = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    return f"<w:r>{rpr}{texts}</w:r>"  # a line break lives inside a run (w:br is a run child)
 
 
 def _row(cells: list[str] | tuple[str, ...], widths: tuple[int, ...], header: bool, key_column: bool,
