@@ -188,3 +188,27 @@ def test_empty_required_fields_are_missing_not_invalid(tmp_path: Path) -> None:
     pairs = {(f.code, f.path_text) for f in review.findings}
     assert ("S002", "program.start") in pairs and ("S002", "provider.name") in pairs
     assert not any(f.code in ("S003", "S004") for f in review.findings)
+
+
+def test_a_crowded_day_gives_at_most_one_overlap_finding_per_session(tmp_path: Path) -> None:
+    def crowd(doc: dict) -> None:
+        day = doc["sessions"][0]
+        doc["sessions"] = [copy.deepcopy(dict(day, title=f"Parallel {i}")) for i in range(300)]  # one teacher
+
+    review = _review(tmp_path, crowd)
+    overlaps = [f for f in review.findings if f.code == "T002"]
+    double = [f for f in review.findings if f.code == "I004"]
+    assert len(overlaps) == 299 and len(double) == 299
+    assert len({f.path for f in overlaps}) == 299
+
+
+def test_tracks_may_overlap_each_other_but_not_a_general_session(tmp_path: Path) -> None:
+    def tracks(doc: dict) -> None:
+        first = doc["sessions"][0]  # 08:00-12:00
+        doc["sessions"][:1] = [copy.deepcopy(dict(first, track="A")), dict(first, track="B", instructors=["bob"]),
+                               dict(first, title="Plenary", start="11:00", end="12:00", instructors=["cat"])]
+        doc["instructors"].append({"id": "cat", "name": "Cat", "qualifications": "q"})
+
+    review = _review(tmp_path, tracks)
+    overlaps = [(f.path_text, f.message) for f in review.findings if f.code == "T002"]
+    assert len(overlaps) == 1 and overlaps[0][0] == "sessions[2].start"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from coursereview.findings import Finding
 from coursereview.hours import counts
 from coursereview.rules import Context
-from coursereview.rules.timetable import overlapping_pairs
+from coursereview.rules.timetable import double_bookings
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
 
@@ -44,8 +44,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("I003", ("instructors", person.index),
                               "say why they are qualified to teach: position, years, credentials",
                               name=person.name or person.id, id=person.id)
-    for first, second in overlapping_pairs(sub.sessions):
-        for ref in sorted(set(first.instructors) & set(second.instructors)):
-            yield ctx.finding("I004", ("sessions", second.index, "instructors"),
-                              "one person can present only one session at a time",
-                              name=listed.get(ref, ref), title=second.label, other=first.label, date=second.date)
+    for ref, first, second in double_bookings(sub.sessions):
+        yield ctx.finding("I004", ("sessions", second.index, "instructors"),
+                          "one person can present only one session at a time",
+                          name=listed.get(ref, ref), title=second.label, other=first.label, date=second.date)

@@ -24,9 +24,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if dated and not program.start <= s.date <= program.end:
             yield ctx.finding("T003", ("sessions", s.index, "date"), "correct the date or the program dates",
                                   title=s.label, date=s.date, start=program.start, end=program.end)
-    for first, second in overlapping_pairs(ctx.submission.sessions):
-        if first.track and second.track and first.track != second.track:
-            continue  # concurrent breakouts in different tracks
+    for first, second in first_clashes(ctx.submission.sessions):
         yield ctx.finding(
             "T002", ("sessions", second.index, "start"),
             "move one of them, or give concurrent breakouts different 'track' values",
@@ -35,14 +33,47 @@ def check(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def overlapping_pairs(sessions: tuple[Session, ...]) -> Iterator[tuple[Session, Session]]:
-    """Yield each pair of timed sessions on the same day whose times overlap, earlier one first."""
+def first_clashes(sessions: tuple[Session, ...]) -> Iterator[tuple[Session, Session]]:
+    """Yield, for each timed session that overlaps an earlier one it may not overlap, that earlier one.
+
+    Sessions in different tracks may overlap; a session without a track may overlap nothing. One
+    pass per day in start order, keeping the latest-ending session of each track: linear in the
+    number of sessions, and at most one finding per session however crowded the day.
+    """
+    for day in _by_day(sessions):
+        latest: dict[str | None, Session] = {}  # track (None: no track) -> the session ending last so far
+        for s in day:
+            rivals = [latest.get(s.track), latest.get(None)] if s.track else list(latest.values())
+            clash = [r for r in rivals if r is not None and r.end_minute > s.start_minute]
+            if clash:
+                yield min(clash, key=lambda r: (r.start_minute, r.index)), s
+            if s.track not in latest or s.end_minute > latest[s.track].end_minute:
+                latest[s.track] = s
+
+
+def double_bookings(sessions: tuple[Session, ...]) -> Iterator[tuple[str, Session, Session]]:
+    """Yield (instructor id, earlier session, session) for each session whose instructor is already teaching."""
+    for day in _by_day(sessions):
+        busy: dict[str, Session] = {}  # instructor -> the session of theirs ending last so far
+        for s in day:
+            for ref in sorted(set(s.instructors)):
+                other = busy.get(ref)
+                if other is not None and other.end_minute > s.start_minute:
+                    yield ref, other, s
+                if other is None or s.end_minute > other.end_minute:
+                    busy[ref] = s
+
+
+def _by_day(sessions: tuple[Session, ...]) -> Iterator[list[Session]]:
     timed = sorted((s for s in sessions if s.timed), key=lambda s: (s.date, s.start_minute, s.index))
-    for i, first in enumerate(timed):
-        for second in timed[i + 1:]:
-            if second.date != first.date or second.start_minute >= first.end_minute:
-                break
-            yield first, second
+    day: list[Session] = []
+    for s in timed:
+        if day and s.date != day[0].date:
+            yield day
+            day = []
+        day.append(s)
+    if day:
+        yield day
 
 
 def _hm(t: object) -> str:
