@@ -20,16 +20,29 @@ def load_submission(path: str | FsPath) -> Submission:
 
 
 def choose_criteria(submission: Submission, criteria: CriteriaSet | str | None = None) -> CriteriaSet:
-    """Return the criteria set to judge ``submission`` by: given, named in the submission, or by kind."""
+    """Return the criteria set to judge ``submission`` by: given, named in the submission, or by kind.
+
+    ``criteria`` (the reviewer's choice) may be a set, an id[@version] or a criteria file. The
+    submission itself may only name a shipped set, so a file cannot choose the rules it is judged by.
+    """
     if isinstance(criteria, CriteriaSet):
         return criteria
     program = submission.program
-    ref = criteria or program.criteria
-    if ref is None and program.kind is None:
-        where = submission.sources.value(("program", "kind"))
-        raise CriteriaError(f"{where}: cannot choose a criteria set: program.kind is missing or not one of "
-                            "institute, academy, association (or give --criteria)")
-    return resolve_criteria(ref, program.kind, program.start)
+    try:
+        if criteria:
+            return resolve_criteria(criteria, program.kind, program.start)
+        if program.criteria:
+            return resolve_criteria(program.criteria, program.kind, program.start, shipped_only=True)
+        if program.kind is None:
+            kind_findings = [f for f in submission.findings if f.path == ("program", "kind")]
+            detail = str(kind_findings[0]) if kind_findings else f"{submission.sources.value(('program',))}: " \
+                "program.kind is missing"
+            raise CriteriaError(f"{detail}; cannot choose a criteria set without a program kind (or give --criteria)")
+        return resolve_criteria(None, program.kind, program.start)
+    except CriteriaError as exc:
+        message = str(exc)
+        raise CriteriaError(message if message.startswith(submission.file) else f"{submission.file}: {message}") \
+            from None
 
 
 def check(submission: Submission, criteria: CriteriaSet | str | None = None) -> Review:

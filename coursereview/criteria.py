@@ -229,7 +229,7 @@ def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
             message = p.message
             if p.kind == "unknown":
                 message = f"unknown key {p.path[-1]!r}; expected one of: {', '.join(p.allowed)}"
-            elif p.path[:1] == ("rules",) and len(p.path) == 2 and p.kind == "invalid":
+            elif p.path[:1] == ("rules",) and len(p.path) == 2 and p.kind == "invalid" and p.path[1] not in RULE_TYPES:
                 message = f"unknown rule {p.path[-1]!r}; known rules: {', '.join(sorted(RULE_TYPES))}"
             else:
                 message = f"{p.path[-1]}: {message}" if p.path else message
@@ -245,6 +245,11 @@ def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
     for i, area_id in enumerate(ids):
         if area_id in ids[:i]:
             problems.append((("areas", i, "id"), f"duplicate area id {area_id!r}"))
+    rule_ids = rules if isinstance(rules, dict) else {}
+    for i, area in enumerate(areas if isinstance(areas, list) else []):
+        if isinstance(area, dict) and area.get("min_hours") and "areas.min_hours" not in rule_ids:
+            problems.append((("areas", i, "min_hours"), "min_hours is set but the rule areas.min_hours is absent; "
+                             "add it (with its basis and source) so the minimum is applied"))
     until, since = data.get("effective_until"), data.get("effective_from")
     if until is not None and since is not None and str(until) < str(since):
         problems.append((("effective_until",), "effective_until is before effective_from"))
@@ -252,24 +257,36 @@ def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
 
 
 def load_criteria_file(path: str | FsPath) -> CriteriaSet:
-    """Return the criteria set in ``path``; raise CriteriaError (file:line:col: problem) if invalid."""
+    """Return the criteria set in ``path``; raise CriteriaError (file:line:col: problem) if invalid.
+
+    A file may not pass itself off as a shipped set: reusing a shipped id@version with other
+    content is refused, so a stamp such as ``iimc-institute@2026.1`` always means the same rules.
+    """
     path = FsPath(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CriteriaError(f"{path}: cannot read criteria set: {exc.strerror or exc}") from None
-    return _from_bytes(raw, str(path))
+    loaded = _from_bytes(raw, str(path))
+    for shipped in _shipped():
+        if shipped.ref == loaded.ref and shipped.sha256 != loaded.sha256:
+            raise CriteriaError(f"{path}: reuses the id and version of the shipped set {shipped.ref} with different "
+                                "rules; give it its own id or a new version")
+    return loaded
 
 
 def check_criteria_file(path: str | FsPath) -> list[str]:
-    """Return one line per problem in the criteria file ``path`` (empty when it is valid)."""
+    """Return one line per problem in the criteria file ``path`` (empty when it is valid).
+
+    Raise CriteriaError when the file cannot be read or is not YAML/JSON at all.
+    """
     path = FsPath(path)
     try:
         document = parse_text(path.read_bytes(), str(path), path.suffix.lower() == ".json", schema_id=None)
     except OSError as exc:
-        return [f"{path}: cannot read: {exc.strerror or exc}"]
+        raise CriteriaError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except InputError as exc:
-        return [str(exc)]
+        raise CriteriaError(str(exc)) from None
     located = [(document.sources.key(p), m) for p, m in validate_criteria_data(document.data)]
     return [f"{where}: {message}" for where, message in sorted(located, key=lambda x: x[0].sort_key())]
 
@@ -336,13 +353,18 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.date | None = None) -> CriteriaSet:
+def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.date | None = None,
+                     shipped_only: bool = False) -> CriteriaSet:
     """Return the criteria set to judge by.
 
     ``ref`` is a file path, an ``id`` or ``id@version``; without it the set is chosen by program
     ``kind`` and the program's start date ``on`` (the newest version in force that day).
+    ``shipped_only`` refuses files (a submission may name only a shipped set).
     """
     if ref and (ref.endswith((".yaml", ".yml", ".json")) or FsPath(ref).is_file()):
+        if shipped_only:
+            raise CriteriaError(f"program.criteria {ref!r}: a submission may name a shipped set (id or id@version) "
+                                "only; a reviewer gives a criteria file with --criteria")
         return load_criteria_file(ref)
     sets = shipped_criteria()
     if ref:

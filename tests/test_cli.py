@@ -86,7 +86,8 @@ def test_criteria_option_pins_a_set_or_a_file() -> None:
     assert "by state-custom@1.0" in result.stdout and result.exit_code == 1
     result = run("validate", "--criteria", "iimc-nope", str(BASE))
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith("unknown criteria set 'iimc-nope'; known sets: iimc-academy@2026.1")
+    assert result.stderr.strip() == f"{BASE}: unknown criteria set 'iimc-nope'; known sets: iimc-academy@2026.1, " \
+        "iimc-association@2026.1, iimc-institute@2026.1"
 
 
 def test_unknown_option_exits_2() -> None:

@@ -14,7 +14,7 @@ from coursereview.review import Review
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True)
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: file:line:col lines and a summary; json: one JSON object per file, one per line.")
@@ -41,6 +41,8 @@ def validate(files: tuple[str, ...], criteria_ref: str | None, fmt_: str, strict
             review = check(load_submission(file), criteria_ref)
         except CourseReviewError as exc:
             click.echo(str(exc), err=True)
+            if fmt_ == "json":  # one object per file, always: a reader can pair them with the inputs
+                click.echo(json.dumps({"file": file, "verdict": None, "error": str(exc)}, ensure_ascii=False))
             worst = 2
             continue
         if fmt_ == "json":
@@ -60,7 +62,7 @@ def _print_text(review: Review, explain: bool) -> None:
     click.echo(
         f"{review.submission.file}: {review.verdict_text.upper()} by {review.criteria.ref}: "
         f"{fmt(t.contact_hours)} contact hours, {fmt(t.points)} points ({t.category}); "
-        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
     )
     areas = ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items())
     click.echo(f"  hours by area: {areas}")
