@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursereview.docx_safety import safe_docx_bytes
+from coursereview.docx_safety import MAX_COLUMNS, safe_docx_bytes
 from coursereview.errors import CourseReviewError, InputError
 from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.load import SCHEMA_ID, Document
@@ -58,7 +58,7 @@ def read_form(path: str | Path) -> Document:
     name = str(path)
     raw = safe_docx_bytes(path)
     body = _open_body(raw, name)
-    tables = _find_tables(body)
+    tables = _find_tables(body, name)
     if not tables:
         raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
                                "start from the form made by 'coursereview new -o form.docx'")
@@ -141,20 +141,23 @@ def _int_attr(element: Any, path: str, default: int) -> int:
         return default
 
 
-def _grid_rows(tbl: Any) -> list[list[str]]:
+def _grid_rows(tbl: Any, name: str) -> list[list[str]]:
     """Return each row's text per grid column, resolving merged cells.
 
     A cell spanning several columns gives its text to the first; a cell that continues a
     vertical merge repeats the text of the cell above (a date merged down a day's rows applies
-    to each of them).
+    to each of them). A row wider than MAX_COLUMNS (a crafted gridSpan or gridBefore of
+    millions) is refused before anything is allocated for it.
     """
     rows: list[list[str]] = []
     above: dict[int, str] = {}
     for tr in _children(tbl, _TR):
         column = _int_attr(tr, f"{_W}trPr/{_W}gridBefore", 0)
+        _check_width(column, name)
         texts: dict[int, str] = {}
         for tc in _children(tr, _TC):
             span = max(_int_attr(tc, f"{_W}tcPr/{_W}gridSpan", 1), 1)
+            _check_width(column + span, name)
             merge = tc.find(f"{_W}tcPr/{_W}vMerge")
             if merge is not None and merge.get(_W + "val", "continue") == "continue":
                 text = above.get(column, "")
@@ -164,11 +167,17 @@ def _grid_rows(tbl: Any) -> list[list[str]]:
             for extra in range(1, span):
                 texts[column + extra] = ""
             column += span
+        _check_width(column + _int_attr(tr, f"{_W}trPr/{_W}gridAfter", 0), name)
         width = max(texts, default=-1) + 1
         row = [texts.get(i, "") for i in range(width)]
         above = dict(enumerate(row))
         rows.append(row)
     return rows
+
+
+def _check_width(columns: int, name: str) -> None:
+    if columns > MAX_COLUMNS:
+        raise InputError(name, f"table row has {columns} columns; the limit is {MAX_COLUMNS}")
 
 
 # --- finding the form's tables ------------------------------------------------------------------
@@ -190,10 +199,10 @@ def _field_for(kind: str, label: str) -> Field | None:
     return None
 
 
-def _find_tables(body: Any) -> list[_Table]:
+def _find_tables(body: Any, name: str) -> list[_Table]:
     found: list[_Table] = []
     for tbl in body.iter(_TBL):
-        rows = _grid_rows(tbl)
+        rows = _grid_rows(tbl, name)
         if not rows or not rows[0]:
             continue
         header = rows[0]
