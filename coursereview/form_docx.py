@@ -65,7 +65,9 @@ def _instructions(doc: Any, criteria: CriteriaSet) -> None:
         "Keep the first (header) row of every table and the labels in the first column of the Provider and "
         "Program tables as they are: coursereview finds the tables and columns by them.",
         "Rows may be added to or deleted from the Instructors and Sessions tables; empty rows are ignored. "
-        "Cells may be merged: a date merged down a day's rows applies to each of them.",
+        "Cells may be merged: a date merged down a day's rows applies to each of them. A row merged across "
+        "the whole table (a day heading such as Monday, July 12, 2027) is not a session; its date applies to "
+        "the rows below it that leave Date empty.",
         "Dates: month/day/year (US order), e.g. 7/12/2027, July 12, 2027 or 2027-07-12.",
         "Times: 8:30 AM, 1:00 PM or 13:00 (24-hour clock).",
         "Kind: instruction (the default when empty) or exam count as contact hours; break, meal and social "

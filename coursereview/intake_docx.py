@@ -40,6 +40,21 @@ _ALIASES = {
 _FIELDS = {"provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS}
 _AREA_ID = re.compile(r"[a-z][a-z0-9-]*")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013\u25aa\u25e6]|\d{1,2}[.)])\s+")
+_HEADER_ROWS = 3  # the header row is looked for among a table's first rows (a caption row may sit above it)
+_NEEDED = {"sessions": ("date", "start", "end", "title"), "instructors": ("id", "name")}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One table row: its text per grid column, and how its cells were merged."""
+
+    cells: tuple[str, ...]
+    carried: frozenset[int] = frozenset()  # columns whose text continues a vertical merge from the row above
+    single: bool = False  # the row is one cell merged across several columns: a caption or a day heading
+
+    def own(self) -> dict[int, str]:
+        """Return column -> text of the row's own non-empty cells (not those carried down from above)."""
+        return {i: text for i, text in enumerate(self.cells) if text and i not in self.carried}
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,7 @@ class _Table:
     name: str  # provider | program | instructors | sessions
     label: str  # how locations name it: "sessions table" (or "sessions table 2" when split)
     columns: tuple[Field | None, ...]  # per grid column (column tables only)
-    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number below the header, cell texts)
+    rows: tuple[tuple[int, _Row], ...]  # (row number below the header, the row)
 
 
 def read_form(path: str | Path) -> Document:
@@ -141,26 +156,30 @@ def _int_attr(element: Any, path: str, default: int) -> int:
         return default
 
 
-def _grid_rows(tbl: Any, name: str) -> list[list[str]]:
+def _grid_rows(tbl: Any, name: str) -> list[_Row]:
     """Return each row's text per grid column, resolving merged cells.
 
     A cell spanning several columns gives its text to the first; a cell that continues a
     vertical merge repeats the text of the cell above (a date merged down a day's rows applies
-    to each of them). A row wider than MAX_COLUMNS (a crafted gridSpan or gridBefore of
-    millions) is refused before anything is allocated for it.
+    to each of them) and is marked as carried. A row wider than MAX_COLUMNS (a crafted gridSpan
+    or gridBefore of millions) is refused before anything is allocated for it.
     """
-    rows: list[list[str]] = []
+    rows: list[_Row] = []
     above: dict[int, str] = {}
     for tr in _children(tbl, _TR):
         column = _int_attr(tr, f"{_W}trPr/{_W}gridBefore", 0)
         _check_width(column, name)
         texts: dict[int, str] = {}
-        for tc in _children(tr, _TC):
+        carried: set[int] = set()
+        cells = _children(tr, _TC)
+        span = 1
+        for tc in cells:
             span = max(_int_attr(tc, f"{_W}tcPr/{_W}gridSpan", 1), 1)
             _check_width(column + span, name)
             merge = tc.find(f"{_W}tcPr/{_W}vMerge")
             if merge is not None and merge.get(_W + "val", "continue") == "continue":
                 text = above.get(column, "")
+                carried.add(column)
             else:
                 text = _cell_text(tc)
             texts[column] = text
@@ -169,9 +188,9 @@ def _grid_rows(tbl: Any, name: str) -> list[list[str]]:
             column += span
         _check_width(column + _int_attr(tr, f"{_W}trPr/{_W}gridAfter", 0), name)
         width = max(texts, default=-1) + 1
-        row = [texts.get(i, "") for i in range(width)]
+        row = tuple(texts.get(i, "") for i in range(width))
         above = dict(enumerate(row))
-        rows.append(row)
+        rows.append(_Row(row, frozenset(carried), len(cells) == 1 and span > 1))
     return rows
 
 
@@ -200,26 +219,22 @@ def _field_for(kind: str, label: str) -> Field | None:
 
 
 def _find_tables(body: Any, name: str) -> list[_Table]:
+    """Return the form tables in ``body``; refuse a document whose sessions or instructors table lost its header."""
     found: list[_Table] = []
-    for tbl in body.iter(_TBL):
+    near: dict[str, tuple[int, list[str]]] = {}  # kind -> (table number, needed columns its best row lacks)
+    for number, tbl in enumerate(body.iter(_TBL), 1):
         rows = _grid_rows(tbl, name)
-        if not rows or not rows[0]:
-            continue
-        header = rows[0]
-        first = _norm(header[0])
-        if first in ("provider", "program") or (len(header) == 2 and first in ("field", "item")):
-            kind = first if first in ("provider", "program") else _guess_field_table(rows)
-            if kind:
-                found.append(_Table(kind, f"{kind} table", (), tuple(enumerate(rows[1:], 1))))
-            continue
-        for kind in ("sessions", "instructors"):
-            columns = tuple(_field_for(kind, h) for h in header)
-            keys = {f.key for f in columns if f}
-            needed = {"date", "start", "end", "title"} if kind == "sessions" else {"id", "name"}
-            if needed <= keys:
-                body_rows = tuple((n, tuple(r)) for n, r in enumerate(rows[1:], 1) if _norm_row(r) != _norm_row(header))
-                found.append(_Table(kind, f"{kind} table", columns, body_rows))
-                break
+        table = _classify(rows)
+        if isinstance(table, _Table):
+            found.append(table)
+        else:
+            for kind, missing in table.items():
+                near.setdefault(kind, (number, missing))
+    for kind, (number, missing) in near.items():
+        if not any(t.name == kind for t in found):
+            labels = ", ".join(f'"{f.label}"' for f in _FIELDS[kind] if f.key in missing)
+            raise InputError(name, f"table {number} looks like the {kind} table, but none of its first {_HEADER_ROWS} "
+                                   f"rows is a header row with the columns {labels}; restore the form's header row")
     counts = {t.name: sum(1 for u in found if u.name == t.name) for t in found}
     numbered: dict[str, int] = {}
     out = []
@@ -231,12 +246,43 @@ def _find_tables(body: Any, name: str) -> list[_Table]:
     return out
 
 
+def _classify(rows: list[_Row]) -> _Table | dict[str, list[str]]:
+    """Return the form table these rows make, else the needed columns missing from tables that look like one.
+
+    The header row is the first of the first _HEADER_ROWS rows that names a form table; only
+    caption rows (one text at most, such as "Sessions of the 2027 Institute") may sit above it.
+    """
+    near: dict[str, list[str]] = {}
+    for h, row in enumerate(rows[:_HEADER_ROWS]):
+        if h and len(set(rows[h - 1].own().values())) > 1:
+            break  # the row above is data, not a caption: the header is not further down
+        header = row.cells
+        if not header:
+            continue
+        first = _norm(header[0])
+        if first in ("provider", "program") or (len(header) == 2 and first in ("field", "item")):
+            kind = first if first in ("provider", "program") else _guess_field_table(rows[h:])
+            if kind:
+                return _Table(kind, f"{kind} table", (), tuple(enumerate(rows[h + 1:], 1)))
+            continue
+        for kind, needed in _NEEDED.items():
+            columns = tuple(_field_for(kind, text) for text in header)
+            keys = {f.key for f in columns if f}
+            if set(needed) <= keys:
+                body_rows = tuple((n, r) for n, r in enumerate(rows[h + 1:], 1)
+                                  if _norm_row(r.cells) != _norm_row(header))
+                return _Table(kind, f"{kind} table", columns, body_rows)
+            if len(keys) >= 3 and kind not in near:
+                near[kind] = [k for k in needed if k not in keys]
+    return near
+
+
 def _norm_row(row: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_norm(c) for c in row)
 
 
-def _guess_field_table(rows: list[list[str]]) -> str | None:
-    labels = [r[0] for r in rows[1:] if r]
+def _guess_field_table(rows: list[_Row]) -> str | None:
+    labels = [r.cells[0] for r in rows[1:] if r.cells]
     score = {k: sum(1 for label in labels if _field_for(k, label)) for k in ("provider", "program")}
     best = max(score, key=lambda k: score[k])
     return best if score[best] >= 2 else None
@@ -250,10 +296,11 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
     kind = table.name
     sources.values.setdefault((kind,), Location(file, where=table.label))
     for _number, row in table.rows:
-        if not row:
+        cells = row.cells
+        if not cells:
             continue
-        label = clean(row[0].splitlines()[0]) if row[0] else ""  # a second line holds the form's help text
-        text = "\n".join(c for c in row[1:] if c).strip()
+        label = clean(cells[0].splitlines()[0]) if cells[0] else ""  # a second line holds the form's help text
+        text = "\n".join(c for c in cells[1:] if c).strip()
         f = _field_for(kind, label)
         if f is None:
             if not text or not _norm(label):
@@ -281,15 +328,30 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
 
 def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
                areas: Callable[[], dict[str, str]], people: dict[str, str]) -> None:
-    """Append one item per non-empty row of a column table (instructors or sessions)."""
+    """Append one item per row of a column table (instructors or sessions) that holds one.
+
+    Skipped: empty rows, rows whose only text continues a vertical merge from above (a date
+    merged down into spare rows) and rows that are one cell merged across the table (a caption
+    or a day heading). A day heading that is a date gives it to the sessions below it that leave
+    their Date cell empty.
+    """
     kind = table.name
+    heading: tuple[str, Location] | None = None  # the date of the day heading above, and where it is
     for number, row in table.rows:
-        cells = [(f, row[i].strip()) for i, f in enumerate(table.columns) if f and i < len(row)]
-        if not any(text for _f, text in cells):
+        own = row.own()
+        if row.single:
+            day = parse_date(next(iter(own.values()), None))
+            heading = (day.isoformat(), Location(file, where=f"{table.label}, row {number}")) if day else None
             continue
+        if not any(i < len(table.columns) and table.columns[i] for i in own):
+            continue
+        cells = [(f, row.cells[i].strip()) for i, f in enumerate(table.columns) if f and i < len(row.cells)]
         index = len(items)
         item: dict[str, Any] = {}
         sources.values[(kind, index)] = Location(file, where=f"{table.label}, row {number}")
+        if heading and any(f.key == "date" and not text for f, text in cells):
+            item["date"] = heading[0]
+            sources.values[(kind, index, "date")] = heading[1]
         for f, text in cells:
             value = _convert(f, text, areas, people)
             if value is None or f.key in item:
