@@ -400,7 +400,7 @@ def _convert(f: Field, text: str, areas: Callable[[], dict[str, str]], people: d
 
 
 def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
-    """Return area id and lower-case title -> area id, for the criteria set the program will be judged by."""
+    """Return area id, lower-case title and title key -> area id, for the criteria set the program is judged by."""
     from coursereview.criteria import resolve_criteria, shipped_criteria
 
     try:
@@ -415,7 +415,20 @@ def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
         for a in s.areas:
             lookup[a.id.lower()] = a.id
             lookup[clean(a.title).lower()] = a.id
+            lookup[_title_key(a.title)] = a.id
     return lookup
+
+
+def _title_key(title: str) -> str:
+    """Return an area title as people's variants of it compare: "Management & Finance" = "management and finance".
+
+    Case, spaces, ``&`` for ``and``, a trailing parenthetical ("Role of the Clerk (technical)")
+    and trailing punctuation do not count.
+    """
+    text = clean(title.lower().replace("&", " and "))
+    while (stripped := clean(re.sub(r"\([^()]*\)$", "", text))) != text:
+        text = stripped
+    return text.rstrip(" .:;")
 
 
 def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
@@ -428,8 +441,7 @@ def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
     m = re.match(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)", key) or re.search(r"\(([a-z][a-z0-9-]*)\)$", key)
     if m and m[1] in areas and areas[m[1]] == m[1]:
         return m[1]
-    without = clean(re.sub(r"\([^)]*\)$", "", key))
-    return areas.get(without, text)
+    return areas.get(_title_key(text), text)
 
 
 def _people_lookup(items: list[dict[str, Any]]) -> dict[str, str]:

@@ -202,3 +202,19 @@ def test_a_sessions_table_without_its_header_row_is_a_clear_error(tmp_path: Path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "looks like the sessions table" in lines[0], result.stderr
     assert '"End", "Title"' in lines[0]
+
+
+@pytest.mark.parametrize(("typed", "area"), [
+    ("Role of the Clerk", "clerk-role"),
+    ("role of the clerk (Technical)", "clerk-role"),
+    ("Management & Finance", "management"),
+    ("  management  AND finance. ", "management"),
+    ("Interpersonal & Communication Skills", "interpersonal"),
+    ("Basket weaving", "Basket weaving"),
+], ids=["no-parenthetical", "parenthetical-case", "ampersand", "case-spaces-dot", "ampersand-2", "unknown"])
+def test_area_titles_as_people_type_them(tmp_path: Path, messy: Path, typed: str, area: str) -> None:
+    document = docx.Document(str(messy))
+    _table(document, "Date", "Start").rows[1].cells[SESSION_COLUMNS.index("area")].text = typed
+    path = tmp_path / "areas.docx"
+    document.save(str(path))
+    assert read_form(path).data["sessions"][0]["area"] == area
