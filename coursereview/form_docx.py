@@ -13,7 +13,7 @@ from coursereview.hours import fmt
 SESSION_ROWS = 60
 INSTRUCTOR_ROWS = 12
 _HINTS = {"date": "month/day/year", "time": "e.g. 8:30 AM", "area": "id or title", "ids": "ids, comma separated",
-          "lines": "one per line", "part": "1, 2 or 3"}
+          "lines": "one per line", "names": "one per line", "part": "1, 2 or 3"}
 
 
 def column_header(f: Field) -> str:

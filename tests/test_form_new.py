@@ -77,6 +77,26 @@ def test_blank_yaml_loads_and_validates_to_findings(tmp_path: Path, kind: str) -
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("key", "says"), [
+    ("area", "a curriculum area id"), ("instructors", "list of instructor ids"), ("association", "a list"),
+    ("objectives", "list, one objective per item"),
+], ids=["area", "instructors", "association", "objectives"])
+def test_blank_yaml_comments_say_what_yaml_accepts(tmp_path: Path, key: str, says: str) -> None:
+    text = _new(tmp_path, "blank.yaml").read_text()
+    line = next(line for line in text.splitlines() if line.startswith(" ") and line.strip().startswith(f"{key}:"))
+    comment = line.split("#", 1)[1]
+    assert says in comment
+    for word_only in ("or title", "or names", "comma separated", "one per line", "in the instructions"):
+        assert word_only not in comment, comment
+
+
+def test_word_form_keeps_its_own_ways_of_writing_values(tmp_path: Path) -> None:
+    text = _text(_new(tmp_path, "form.docx"))
+    for needle in ("Area (id or title)", "Instructors (ids, comma separated)", "Objectives (one per line)",
+                   "Association (one per line)"):
+        assert needle in text
+
+
 def test_blank_docx_validates_to_findings(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(_new(tmp_path, "form.docx"))])
     assert result.exit_code == 1, result.output
