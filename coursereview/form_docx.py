@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coursereview.criteria import CriteriaSet
-from coursereview.criteria_doc import hours_lines, rule_sentence
+from coursereview.criteria_doc import hours_lines, number, rule_sentence
 from coursereview.docx_package import save_reproducible
 from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
-from coursereview.hours import fmt
 
 SESSION_ROWS = 60
 INSTRUCTOR_ROWS = 12
@@ -82,7 +81,7 @@ def _instructions(doc: Any, criteria: CriteriaSet) -> None:
     ):
         doc.add_paragraph(line, style="List Number")
     doc.add_heading(f"Curriculum areas of {criteria.ref}", 1)
-    rows = [[a.id, a.title, ", ".join(a.topics), fmt(a.min_hours) if a.min_hours else "-"] for a in criteria.areas]
+    rows = [[a.id, a.title, ", ".join(a.topics), number(a.min_hours) if a.min_hours else "-"] for a in criteria.areas]
     table_rows(doc, ["ID", "Title", "Typical topics", "Minimum hours"], rows)
     doc.add_heading("What the criteria set requires", 1)
     for line in hours_lines(criteria) + [f"{rule_sentence(r)} ({r.basis})" for r in criteria.rules.values()]:

@@ -159,3 +159,12 @@ def test_any_text_survives_the_yaml_writer(value: str) -> None:
     data = {"schema": "coursereview/submission@1", "provider": {"name": value}}
     assert parse_text(dump_submission(data).encode("utf-8"), "x.yaml").data == data
     assert scalar(value)
+
+
+def test_whole_numbers_in_criteria_read_as_whole_numbers(tmp_path: Path) -> None:
+    md = CliRunner().invoke(main, ["criteria", "show", "iimc-institute", "--format", "md"]).stdout
+    form = _text(_new(tmp_path, "form.docx"))
+    for text in (md, form):
+        assert "at least 4 curriculum areas" in text and "at least 30 minutes" in text
+        assert "point per 2 contact hours, in steps of 0.5 point" in text
+        assert "4.0 curriculum" not in text and "30.0 minutes" not in text
