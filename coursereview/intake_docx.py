@@ -77,7 +77,7 @@ def read_form(path: str | Path) -> Document:
     if not tables:
         raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
                                "start from the form made by 'coursereview new -o form.docx'")
-    sources = SourceMap(name)
+    sources = SourceMap(name, style="form")
     sources.values[()] = Location(name)
     data: dict[str, Any] = {"schema": SCHEMA_ID}
     for kind in ("provider", "program"):
@@ -292,9 +292,14 @@ def _guess_field_table(rows: list[_Row]) -> str | None:
 
 
 def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: str) -> dict[str, Any]:
-    """Read a two-column label/value table into ``into`` (provider or program)."""
+    """Read a two-column label/value table into ``into`` (provider or program).
+
+    Every field's row is located and labelled even when its answer is empty, so that a finding
+    about a missing value names the row ('program table, row "End date"') and the form's label.
+    """
     kind = table.name
     sources.values.setdefault((kind,), Location(file, where=table.label))
+    _label_fields(kind, sources)
     for _number, row in table.rows:
         cells = row.cells
         if not cells:
@@ -310,13 +315,14 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
         else:
             path = f.path
             value = _convert(f, text, dict, {})
-            if value is None:
-                continue
         where = Location(file, where=f'{table.label}, row "{f.label if f else label.split("(")[0].strip()}"')
+        for depth in range(1, len(path) + 1):
+            sources.values.setdefault((kind, *path[:depth]), where)  # an empty row still says where it is
+        if value is None:
+            continue
         target = into
         for part in path[:-1]:
             target = target.setdefault(part, {})
-            sources.values.setdefault((kind, *path[:-1]), where)
         target[path[-1]] = value
         sources.values[(kind, *path)] = where
         sources.keys[(kind, *path)] = where
@@ -324,6 +330,18 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
             for i in range(len(value)):
                 sources.values[(kind, *path, i)] = where
     return into
+
+
+def _label_fields(kind: str, sources: SourceMap, prefix: tuple = ()) -> None:
+    """Label the values of a ``kind`` table (at ``prefix``, e.g. a row's item) by the form's words."""
+    fields = _FIELDS[kind]
+    for f in fields:
+        sources.labels[(kind, *prefix, *f.path)] = f.label
+        parent = f.path[:-1]
+        if parent:  # a group such as the director: named by its required rows
+            members = [g.label for g in fields if g.path[:-1] == parent]
+            required = [g.label for g in fields if g.path[:-1] == parent and g.need == "required"]
+            sources.labels[(kind, *prefix, *parent)] = " and ".join(required or members)
 
 
 def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
@@ -349,15 +367,17 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
         index = len(items)
         item: dict[str, Any] = {}
         sources.values[(kind, index)] = Location(file, where=f"{table.label}, row {number}")
+        _label_fields(kind, sources, (index,))
         if heading and any(f.key == "date" and not text for f, text in cells):
             item["date"] = heading[0]
             sources.values[(kind, index, "date")] = heading[1]
         for f, text in cells:
             value = _convert(f, text, areas, people)
+            where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
             if value is None or f.key in item:
+                sources.values.setdefault((kind, index, f.key), where)  # an empty cell still says where it is
                 continue
             item[f.key] = value
-            where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
             sources.values[(kind, index, f.key)] = where
             sources.keys[(kind, index, f.key)] = where
             if isinstance(value, list):

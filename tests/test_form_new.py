@@ -168,3 +168,13 @@ def test_whole_numbers_in_criteria_read_as_whole_numbers(tmp_path: Path) -> None
         assert "at least 4 curriculum areas" in text and "at least 30 minutes" in text
         assert "point per 2 contact hours, in steps of 0.5 point" in text
         assert "4.0 curriculum" not in text and "30.0 minutes" not in text
+
+
+def test_blank_yaml_missing_values_point_at_their_empty_keys(tmp_path: Path) -> None:
+    from coursereview.check import check, load_submission
+
+    path = _new(tmp_path, "blank.yaml")
+    lines = path.read_text().splitlines()
+    email = next(i for i, line in enumerate(lines, 1) if line.startswith("    email:"))
+    found = {f.path_text: f.location for f in check(load_submission(path)).findings if f.code == "S002"}
+    assert (found["provider.director.email"].line, found["provider.director.email"].column) == (email, 5)
