@@ -221,20 +221,22 @@ def _field_for(kind: str, label: str) -> Field | None:
 def _find_tables(body: Any, name: str) -> list[_Table]:
     """Return the form tables in ``body``; refuse a document whose sessions or instructors table lost its header."""
     found: list[_Table] = []
-    near: dict[str, tuple[int, list[str]]] = {}  # kind -> (table number, needed columns its best row lacks)
+    near: dict[str, tuple[int, set[str]]] = {}  # kind -> (table number, the kind's columns its best row has)
     for number, tbl in enumerate(body.iter(_TBL), 1):
         rows = _grid_rows(tbl, name)
         table = _classify(rows)
         if isinstance(table, _Table):
             found.append(table)
         else:
-            for kind, missing in table.items():
-                near.setdefault(kind, (number, missing))
-    for kind, (number, missing) in near.items():
+            for kind, keys in table.items():
+                near.setdefault(kind, (number, keys))
+    for kind, (number, keys) in near.items():
         if not any(t.name == kind for t in found):
-            labels = ", ".join(f'"{f.label}"' for f in _FIELDS[kind] if f.key in missing)
-            raise InputError(name, f"table {number} looks like the {kind} table, but none of its first {_HEADER_ROWS} "
-                                   f"rows is a header row with the columns {labels}; restore the form's header row")
+            has = ", ".join(f.label for f in _FIELDS[kind] if f.key in keys)
+            lacks = ", ".join(f'"{f.label}"' for f in _FIELDS[kind] if f.key in _NEEDED[kind] and f.key not in keys)
+            raise InputError(name, f"no {kind} table found: table {number} has {kind} columns ({has}) but none "
+                                   f"of its first {_HEADER_ROWS} rows names the columns {lacks}; keep the form's "
+                                   "header row")
     counts = {t.name: sum(1 for u in found if u.name == t.name) for t in found}
     numbered: dict[str, int] = {}
     out = []
@@ -246,13 +248,13 @@ def _find_tables(body: Any, name: str) -> list[_Table]:
     return out
 
 
-def _classify(rows: list[_Row]) -> _Table | dict[str, list[str]]:
-    """Return the form table these rows make, else the needed columns missing from tables that look like one.
+def _classify(rows: list[_Row]) -> _Table | dict[str, set[str]]:
+    """Return the form table these rows make, else the columns found in tables that look like one but lack some.
 
     The header row is the first of the first _HEADER_ROWS rows that names a form table; only
     caption rows (one text at most, such as "Sessions of the 2027 Institute") may sit above it.
     """
-    near: dict[str, list[str]] = {}
+    near: dict[str, set[str]] = {}
     for h, row in enumerate(rows[:_HEADER_ROWS]):
         if h and len(set(rows[h - 1].own().values())) > 1:
             break  # the row above is data, not a caption: the header is not further down
@@ -273,7 +275,7 @@ def _classify(rows: list[_Row]) -> _Table | dict[str, list[str]]:
                                   if _norm_row(r.cells) != _norm_row(header))
                 return _Table(kind, f"{kind} table", columns, body_rows)
             if len(keys) >= 3 and kind not in near:
-                near[kind] = [k for k in needed if k not in keys]
+                near[kind] = keys
     return near
 
 

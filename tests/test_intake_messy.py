@@ -200,8 +200,8 @@ def test_a_sessions_table_without_its_header_row_is_a_clear_error(tmp_path: Path
     result = CliRunner().invoke(main, ["validate", str(broken)])
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "looks like the sessions table" in lines[0], result.stderr
-    assert '"End", "Title"' in lines[0]
+    assert len(lines) == 1 and "no sessions table found: table 5 has sessions columns" in lines[0], result.stderr
+    assert 'names the columns "End", "Title"' in lines[0]
 
 
 @pytest.mark.parametrize(("typed", "area"), [
