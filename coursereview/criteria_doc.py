@@ -39,13 +39,20 @@ _BASIS_TEXT = {
 }
 
 
+def number(value: float) -> str:
+    """Return a number from a criteria set for people: ``4``, ``30``, ``0.5``, ``37.5`` (no ``4.0``)."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return fmt(value)
+
+
 def rule_sentence(rule: Rule) -> str:
     """Return what ``rule`` asks for, in one sentence."""
     value = rule.value
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        value = fmt(value)
+        value = number(value)
     return _RULE_TEXT.get(rule.id, rule.id + ": {v}").format(v=value)
 
 
@@ -57,8 +64,8 @@ def hours_lines(criteria: CriteriaSet) -> list[str]:
     return [
         f"One contact hour is {criteria.hour_minutes} minutes of {' or '.join(counted)}"
         + (f"; {', '.join(not_counted)} count no hours." if not_counted else "."),
-        f"A participant earns 1 {p.category} point per {fmt(p.hours_per_point)} contact hours, in steps of "
-        f"{fmt(p.unit)} point rounded down ({p.basis}: {p.source}).",
+        f"A participant earns 1 {p.category} point per {number(p.hours_per_point)} contact hours, in steps of "
+        f"{number(p.unit)} point rounded down ({p.basis}: {p.source}).",
         "Simultaneous sessions (tracks) count once toward the program's contact hours.",
     ]
 
@@ -77,7 +84,7 @@ def content(criteria: CriteriaSet) -> dict[str, Any]:
         "hours": hours_lines(criteria),
         "areas": [
             {"id": a.id, "title": a.title, "description": a.description, "topics": ", ".join(a.topics),
-             "min_hours": fmt(a.min_hours) if a.min_hours else "-"}
+             "min_hours": number(a.min_hours) if a.min_hours else "-"}
             for a in criteria.areas
         ],
         "documentation": [rule_sentence(r) for r in rules if r.id.startswith("documentation.")],

@@ -18,6 +18,7 @@ MAX_RATIO = 100  # uncompressed : compressed, per part (checked for parts over R
 RATIO_FLOOR = 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_ROWS = 2000  # table rows in any one XML part
+MAX_COLUMNS = 64  # grid columns in one table row, merged cells and gridBefore/gridAfter included
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?tr[\s/>]")

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from coursereview.criteria import CriteriaSet
-from coursereview.criteria_doc import hours_lines, rule_sentence
+from coursereview.criteria_doc import hours_lines, number, rule_sentence
 from coursereview.docx_package import save_reproducible
 from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
-from coursereview.hours import fmt
 
 SESSION_ROWS = 60
 INSTRUCTOR_ROWS = 12
 _HINTS = {"date": "month/day/year", "time": "e.g. 8:30 AM", "area": "id or title", "ids": "ids, comma separated",
-          "lines": "one per line", "part": "1, 2 or 3"}
+          "lines": "one per line", "names": "one per line", "part": "1, 2 or 3"}
 
 
 def column_header(f: Field) -> str:
@@ -65,7 +64,9 @@ def _instructions(doc: Any, criteria: CriteriaSet) -> None:
         "Keep the first (header) row of every table and the labels in the first column of the Provider and "
         "Program tables as they are: coursereview finds the tables and columns by them.",
         "Rows may be added to or deleted from the Instructors and Sessions tables; empty rows are ignored. "
-        "Cells may be merged: a date merged down a day's rows applies to each of them.",
+        "Cells may be merged: a date merged down a day's rows applies to each of them. A row merged across "
+        "the whole table (a day heading such as Monday, July 12, 2027) is not a session; its date applies to "
+        "the rows below it that leave Date empty.",
         "Dates: month/day/year (US order), e.g. 7/12/2027, July 12, 2027 or 2027-07-12.",
         "Times: 8:30 AM, 1:00 PM or 13:00 (24-hour clock).",
         "Kind: instruction (the default when empty) or exam count as contact hours; break, meal and social "
@@ -80,7 +81,7 @@ def _instructions(doc: Any, criteria: CriteriaSet) -> None:
     ):
         doc.add_paragraph(line, style="List Number")
     doc.add_heading(f"Curriculum areas of {criteria.ref}", 1)
-    rows = [[a.id, a.title, ", ".join(a.topics), fmt(a.min_hours) if a.min_hours else "-"] for a in criteria.areas]
+    rows = [[a.id, a.title, ", ".join(a.topics), number(a.min_hours) if a.min_hours else "-"] for a in criteria.areas]
     table_rows(doc, ["ID", "Title", "Typical topics", "Minimum hours"], rows)
     doc.add_heading("What the criteria set requires", 1)
     for line in hours_lines(criteria) + [f"{rule_sentence(r)} ({r.basis})" for r in criteria.rules.values()]:

@@ -14,7 +14,7 @@ class Field:
 
     path: tuple[str, ...]  # relative to its table: ("director", "email") in the provider table, ("end",) in sessions
     label: str  # the row label or column header in the Word form, e.g. "Director email"
-    help: str  # what it means, for people
+    help: str  # what it means, for people; how to write it depends on the format, so it comes from ``kind``
     need: str = "optional"  # "required", "optional" or a condition such as "required for institutes"
     kind: str = "text"  # text | date | time | part | choice | area | ids | lines | names
     choices: tuple[str, ...] = ()
@@ -41,7 +41,7 @@ PROVIDER: tuple[Field, ...] = (
     Field(("director", "email"), "Director email", "the director's email address", "required",
           example="director@example.edu"),
     Field(("director", "phone"), "Director phone", "the director's telephone number", example="253-555-0100"),
-    Field(("association",), "Association", "the clerks' association(s) behind the program; one per line",
+    Field(("association",), "Association", "the clerks' association(s) behind the program",
           kind="names", example="Oregon Association of Municipal Recorders"),
 )
 
@@ -81,16 +81,16 @@ SESSIONS: tuple[Field, ...] = (
     Field(("kind",), "Kind", "instruction (the default), exam; break, meal and social count no hours",
           kind="choice", choices=SESSION_KINDS),
     Field(("title",), "Title", "the session title", "required", example="The Role of the Municipal Clerk"),
-    Field(("area",), "Area", "curriculum area id or title (see the areas listed in the instructions)",
+    Field(("area",), "Area", "the curriculum area the session counts toward",
           "required for instruction", "area", example="clerk-role"),
     Field(("level",), "Level", "the level the session is offered at (MMC credit needs intermediate or advanced)",
           "required for instruction", "choice", LEVELS),
-    Field(("instructors",), "Instructors", "instructor ids (or names) from the instructors table, comma separated",
+    Field(("instructors",), "Instructors", "who presents the session, from the instructors table",
           "required for instruction", "ids", example="jdoe, asmith"),
     Field(("track",), "Track", "concurrent breakouts: sessions in different tracks may overlap", example="B"),
     Field(("description",), "Description", "what the session covers", "required for instruction",
           example="Duties of the clerk under state law"),
-    Field(("objectives",), "Objectives", "learning objectives, one per line", kind="lines",
+    Field(("objectives",), "Objectives", "learning objectives", kind="lines",
           example="Name the statutory duties of the clerk"),
 )
 

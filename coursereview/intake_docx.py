@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursereview.docx_safety import safe_docx_bytes
+from coursereview.docx_safety import MAX_COLUMNS, safe_docx_bytes
 from coursereview.errors import CourseReviewError, InputError
 from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.load import SCHEMA_ID, Document
@@ -40,6 +40,21 @@ _ALIASES = {
 _FIELDS = {"provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS}
 _AREA_ID = re.compile(r"[a-z][a-z0-9-]*")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013\u25aa\u25e6]|\d{1,2}[.)])\s+")
+_HEADER_ROWS = 3  # the header row is looked for among a table's first rows (a caption row may sit above it)
+_NEEDED = {"sessions": ("date", "start", "end", "title"), "instructors": ("id", "name")}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One table row: its text per grid column, and how its cells were merged."""
+
+    cells: tuple[str, ...]
+    carried: frozenset[int] = frozenset()  # columns whose text continues a vertical merge from the row above
+    single: bool = False  # the row is one cell merged across several columns: a caption or a day heading
+
+    def own(self) -> dict[int, str]:
+        """Return column -> text of the row's own non-empty cells (not those carried down from above)."""
+        return {i: text for i, text in enumerate(self.cells) if text and i not in self.carried}
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,7 @@ class _Table:
     name: str  # provider | program | instructors | sessions
     label: str  # how locations name it: "sessions table" (or "sessions table 2" when split)
     columns: tuple[Field | None, ...]  # per grid column (column tables only)
-    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number below the header, cell texts)
+    rows: tuple[tuple[int, _Row], ...]  # (row number below the header, the row)
 
 
 def read_form(path: str | Path) -> Document:
@@ -58,11 +73,11 @@ def read_form(path: str | Path) -> Document:
     name = str(path)
     raw = safe_docx_bytes(path)
     body = _open_body(raw, name)
-    tables = _find_tables(body)
+    tables = _find_tables(body, name)
     if not tables:
         raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
                                "start from the form made by 'coursereview new -o form.docx'")
-    sources = SourceMap(name)
+    sources = SourceMap(name, style="form")
     sources.values[()] = Location(name)
     data: dict[str, Any] = {"schema": SCHEMA_ID}
     for kind in ("provider", "program"):
@@ -141,34 +156,47 @@ def _int_attr(element: Any, path: str, default: int) -> int:
         return default
 
 
-def _grid_rows(tbl: Any) -> list[list[str]]:
+def _grid_rows(tbl: Any, name: str) -> list[_Row]:
     """Return each row's text per grid column, resolving merged cells.
 
     A cell spanning several columns gives its text to the first; a cell that continues a
     vertical merge repeats the text of the cell above (a date merged down a day's rows applies
-    to each of them).
+    to each of them) and is marked as carried. A row wider than MAX_COLUMNS (a crafted gridSpan
+    or gridBefore of millions) is refused before anything is allocated for it.
     """
-    rows: list[list[str]] = []
+    rows: list[_Row] = []
     above: dict[int, str] = {}
     for tr in _children(tbl, _TR):
         column = _int_attr(tr, f"{_W}trPr/{_W}gridBefore", 0)
+        _check_width(column, name)
         texts: dict[int, str] = {}
-        for tc in _children(tr, _TC):
+        carried: set[int] = set()
+        cells = _children(tr, _TC)
+        span = 1
+        for tc in cells:
             span = max(_int_attr(tc, f"{_W}tcPr/{_W}gridSpan", 1), 1)
+            _check_width(column + span, name)
             merge = tc.find(f"{_W}tcPr/{_W}vMerge")
             if merge is not None and merge.get(_W + "val", "continue") == "continue":
                 text = above.get(column, "")
+                carried.add(column)
             else:
                 text = _cell_text(tc)
             texts[column] = text
             for extra in range(1, span):
                 texts[column + extra] = ""
             column += span
+        _check_width(column + _int_attr(tr, f"{_W}trPr/{_W}gridAfter", 0), name)
         width = max(texts, default=-1) + 1
-        row = [texts.get(i, "") for i in range(width)]
+        row = tuple(texts.get(i, "") for i in range(width))
         above = dict(enumerate(row))
-        rows.append(row)
+        rows.append(_Row(row, frozenset(carried), len(cells) == 1 and span > 1))
     return rows
+
+
+def _check_width(columns: int, name: str) -> None:
+    if columns > MAX_COLUMNS:
+        raise InputError(name, f"table row has {columns} columns; the limit is {MAX_COLUMNS}")
 
 
 # --- finding the form's tables ------------------------------------------------------------------
@@ -190,27 +218,25 @@ def _field_for(kind: str, label: str) -> Field | None:
     return None
 
 
-def _find_tables(body: Any) -> list[_Table]:
+def _find_tables(body: Any, name: str) -> list[_Table]:
+    """Return the form tables in ``body``; refuse a document whose sessions or instructors table lost its header."""
     found: list[_Table] = []
-    for tbl in body.iter(_TBL):
-        rows = _grid_rows(tbl)
-        if not rows or not rows[0]:
-            continue
-        header = rows[0]
-        first = _norm(header[0])
-        if first in ("provider", "program") or (len(header) == 2 and first in ("field", "item")):
-            kind = first if first in ("provider", "program") else _guess_field_table(rows)
-            if kind:
-                found.append(_Table(kind, f"{kind} table", (), tuple(enumerate(rows[1:], 1))))
-            continue
-        for kind in ("sessions", "instructors"):
-            columns = tuple(_field_for(kind, h) for h in header)
-            keys = {f.key for f in columns if f}
-            needed = {"date", "start", "end", "title"} if kind == "sessions" else {"id", "name"}
-            if needed <= keys:
-                body_rows = tuple((n, tuple(r)) for n, r in enumerate(rows[1:], 1) if _norm_row(r) != _norm_row(header))
-                found.append(_Table(kind, f"{kind} table", columns, body_rows))
-                break
+    near: dict[str, tuple[int, set[str]]] = {}  # kind -> (table number, the kind's columns its best row has)
+    for number, tbl in enumerate(body.iter(_TBL), 1):
+        rows = _grid_rows(tbl, name)
+        table = _classify(rows)
+        if isinstance(table, _Table):
+            found.append(table)
+        else:
+            for kind, keys in table.items():
+                near.setdefault(kind, (number, keys))
+    for kind, (number, keys) in near.items():
+        if not any(t.name == kind for t in found):
+            has = ", ".join(f.label for f in _FIELDS[kind] if f.key in keys)
+            lacks = ", ".join(f'"{f.label}"' for f in _FIELDS[kind] if f.key in _NEEDED[kind] and f.key not in keys)
+            raise InputError(name, f"no {kind} table found: table {number} has {kind} columns ({has}) but none "
+                                   f"of its first {_HEADER_ROWS} rows names the columns {lacks}; keep the form's "
+                                   "header row")
     counts = {t.name: sum(1 for u in found if u.name == t.name) for t in found}
     numbered: dict[str, int] = {}
     out = []
@@ -222,12 +248,43 @@ def _find_tables(body: Any) -> list[_Table]:
     return out
 
 
+def _classify(rows: list[_Row]) -> _Table | dict[str, set[str]]:
+    """Return the form table these rows make, else the columns found in tables that look like one but lack some.
+
+    The header row is the first of the first _HEADER_ROWS rows that names a form table; only
+    caption rows (one text at most, such as "Sessions of the 2027 Institute") may sit above it.
+    """
+    near: dict[str, set[str]] = {}
+    for h, row in enumerate(rows[:_HEADER_ROWS]):
+        if h and len(set(rows[h - 1].own().values())) > 1:
+            break  # the row above is data, not a caption: the header is not further down
+        header = row.cells
+        if not header:
+            continue
+        first = _norm(header[0])
+        if first in ("provider", "program") or (len(header) == 2 and first in ("field", "item")):
+            kind = first if first in ("provider", "program") else _guess_field_table(rows[h:])
+            if kind:
+                return _Table(kind, f"{kind} table", (), tuple(enumerate(rows[h + 1:], 1)))
+            continue
+        for kind, needed in _NEEDED.items():
+            columns = tuple(_field_for(kind, text) for text in header)
+            keys = {f.key for f in columns if f}
+            if set(needed) <= keys:
+                body_rows = tuple((n, r) for n, r in enumerate(rows[h + 1:], 1)
+                                  if _norm_row(r.cells) != _norm_row(header))
+                return _Table(kind, f"{kind} table", columns, body_rows)
+            if len(keys) >= 3 and kind not in near:
+                near[kind] = keys
+    return near
+
+
 def _norm_row(row: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_norm(c) for c in row)
 
 
-def _guess_field_table(rows: list[list[str]]) -> str | None:
-    labels = [r[0] for r in rows[1:] if r]
+def _guess_field_table(rows: list[_Row]) -> str | None:
+    labels = [r.cells[0] for r in rows[1:] if r.cells]
     score = {k: sum(1 for label in labels if _field_for(k, label)) for k in ("provider", "program")}
     best = max(score, key=lambda k: score[k])
     return best if score[best] >= 2 else None
@@ -237,14 +294,20 @@ def _guess_field_table(rows: list[list[str]]) -> str | None:
 
 
 def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: str) -> dict[str, Any]:
-    """Read a two-column label/value table into ``into`` (provider or program)."""
+    """Read a two-column label/value table into ``into`` (provider or program).
+
+    Every field's row is located and labelled even when its answer is empty, so that a finding
+    about a missing value names the row ('program table, row "End date"') and the form's label.
+    """
     kind = table.name
     sources.values.setdefault((kind,), Location(file, where=table.label))
+    _label_fields(kind, sources)
     for _number, row in table.rows:
-        if not row:
+        cells = row.cells
+        if not cells:
             continue
-        label = clean(row[0].splitlines()[0]) if row[0] else ""  # a second line holds the form's help text
-        text = "\n".join(c for c in row[1:] if c).strip()
+        label = clean(cells[0].splitlines()[0]) if cells[0] else ""  # a second line holds the form's help text
+        text = "\n".join(c for c in cells[1:] if c).strip()
         f = _field_for(kind, label)
         if f is None:
             if not text or not _norm(label):
@@ -254,13 +317,14 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
         else:
             path = f.path
             value = _convert(f, text, dict, {})
-            if value is None:
-                continue
         where = Location(file, where=f'{table.label}, row "{f.label if f else label.split("(")[0].strip()}"')
+        for depth in range(1, len(path) + 1):
+            sources.values.setdefault((kind, *path[:depth]), where)  # an empty row still says where it is
+        if value is None:
+            continue
         target = into
         for part in path[:-1]:
             target = target.setdefault(part, {})
-            sources.values.setdefault((kind, *path[:-1]), where)
         target[path[-1]] = value
         sources.values[(kind, *path)] = where
         sources.keys[(kind, *path)] = where
@@ -270,23 +334,52 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
     return into
 
 
+def _label_fields(kind: str, sources: SourceMap, prefix: tuple = ()) -> None:
+    """Label the values of a ``kind`` table (at ``prefix``, e.g. a row's item) by the form's words."""
+    fields = _FIELDS[kind]
+    for f in fields:
+        sources.labels[(kind, *prefix, *f.path)] = f.label
+        parent = f.path[:-1]
+        if parent:  # a group such as the director: named by its required rows
+            members = [g.label for g in fields if g.path[:-1] == parent]
+            required = [g.label for g in fields if g.path[:-1] == parent and g.need == "required"]
+            sources.labels[(kind, *prefix, *parent)] = " and ".join(required or members)
+
+
 def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
                areas: Callable[[], dict[str, str]], people: dict[str, str]) -> None:
-    """Append one item per non-empty row of a column table (instructors or sessions)."""
+    """Append one item per row of a column table (instructors or sessions) that holds one.
+
+    Skipped: empty rows, rows whose only text continues a vertical merge from above (a date
+    merged down into spare rows) and rows that are one cell merged across the table (a caption
+    or a day heading). A day heading that is a date gives it to the sessions below it that leave
+    their Date cell empty.
+    """
     kind = table.name
+    heading: tuple[str, Location] | None = None  # the date of the day heading above, and where it is
     for number, row in table.rows:
-        cells = [(f, row[i].strip()) for i, f in enumerate(table.columns) if f and i < len(row)]
-        if not any(text for _f, text in cells):
+        own = row.own()
+        if row.single:
+            day = parse_date(next(iter(own.values()), None))
+            heading = (day.isoformat(), Location(file, where=f"{table.label}, row {number}")) if day else None
             continue
+        if not any(i < len(table.columns) and table.columns[i] for i in own):
+            continue
+        cells = [(f, row.cells[i].strip()) for i, f in enumerate(table.columns) if f and i < len(row.cells)]
         index = len(items)
         item: dict[str, Any] = {}
         sources.values[(kind, index)] = Location(file, where=f"{table.label}, row {number}")
+        _label_fields(kind, sources, (index,))
+        if heading and any(f.key == "date" and not text for f, text in cells):
+            item["date"] = heading[0]
+            sources.values[(kind, index, "date")] = heading[1]
         for f, text in cells:
             value = _convert(f, text, areas, people)
+            where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
             if value is None or f.key in item:
+                sources.values.setdefault((kind, index, f.key), where)  # an empty cell still says where it is
                 continue
             item[f.key] = value
-            where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
             sources.values[(kind, index, f.key)] = where
             sources.keys[(kind, index, f.key)] = where
             if isinstance(value, list):
@@ -329,7 +422,7 @@ def _convert(f: Field, text: str, areas: Callable[[], dict[str, str]], people: d
 
 
 def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
-    """Return area id and lower-case title -> area id, for the criteria set the program will be judged by."""
+    """Return area id, lower-case title and title key -> area id, for the criteria set the program is judged by."""
     from coursereview.criteria import resolve_criteria, shipped_criteria
 
     try:
@@ -344,7 +437,20 @@ def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
         for a in s.areas:
             lookup[a.id.lower()] = a.id
             lookup[clean(a.title).lower()] = a.id
+            lookup[_title_key(a.title)] = a.id
     return lookup
+
+
+def _title_key(title: str) -> str:
+    """Return an area title as people's variants of it compare: "Management & Finance" = "management and finance".
+
+    Case, spaces, ``&`` for ``and``, a trailing parenthetical ("Role of the Clerk (technical)")
+    and trailing punctuation do not count.
+    """
+    text = clean(title.lower().replace("&", " and "))
+    while (stripped := clean(re.sub(r"\([^()]*\)$", "", text))) != text:
+        text = stripped
+    return text.rstrip(" .:;")
 
 
 def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
@@ -357,8 +463,7 @@ def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
     m = re.match(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)", key) or re.search(r"\(([a-z][a-z0-9-]*)\)$", key)
     if m and m[1] in areas and areas[m[1]] == m[1]:
         return m[1]
-    without = clean(re.sub(r"\([^)]*\)$", "", key))
-    return areas.get(without, text)
+    return areas.get(_title_key(text), text)
 
 
 def _people_lookup(items: list[dict[str, Any]]) -> dict[str, str]:

@@ -52,11 +52,16 @@ class SourceMap:
     Keys are data paths. ``values[path]`` is where the value starts; ``keys[path]`` is where the
     key naming it starts (used for unknown-key findings). Lookups fall back to the nearest
     ancestor, so a finding about a missing field points at the mapping that lacks it.
+    ``labels[path]`` is how the source names a value when that is not its data path (a Word
+    form's "End date"); ``style`` says how the source writes values ("yaml", or "form" for a
+    Word form), so that hints can say how to write them there.
     """
 
     file: str
     values: dict[Path, Location] = field(default_factory=dict)
     keys: dict[Path, Location] = field(default_factory=dict)
+    labels: dict[Path, str] = field(default_factory=dict)
+    style: str = "yaml"
 
     def value(self, path: Path) -> Location:
         """Return the location of the value at ``path`` (or of its nearest located ancestor)."""
@@ -68,6 +73,11 @@ class SourceMap:
         if path in self.keys:
             return self.keys[path]
         return self.value(path)
+
+    def label(self, path: Path) -> str:
+        """Return how the source names the value at ``path``: its label, else the data path's display form."""
+        path = tuple(path)
+        return self.labels.get(path) or format_path(path)
 
     def _nearest(self, table: dict[Path, Location], path: Path) -> Location:
         while path:

@@ -11,12 +11,18 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_l
 from coursereview import findings as F
 from coursereview.criteria import KINDS, LEVELS, SESSION_KINDS
 from coursereview.load import Document
-from coursereview.location import format_path
 from coursereview.model import Director, Instructor, Program, Provider, Session, Submission
 from coursereview.parsing import clean, parse_date, parse_time
 from coursereview.schema_errors import Problem, flatten
 
 DELIVERY = ("in-person", "online", "hybrid")
+# How hints tell people to write a value, by the source's style (SourceMap.style).
+_HINTS = {
+    "yaml": {"missing": "add '{key}'", "date": "write dates as YYYY-MM-DD, e.g. 2027-07-12",
+             "time": "write times as HH:MM on a 24-hour clock, e.g. 13:30"},
+    "form": {"missing": "fill it in", "date": "write dates as month/day/year, e.g. 7/12/2027",
+             "time": "write times as 8:30 AM, 1:30 PM or 13:30"},
+}
 
 
 def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
@@ -264,22 +270,25 @@ def _raw(data: Any, path: tuple) -> Any:
 def _finding(p: Problem, document: Document) -> F.Finding:
     sources = document.sources
     name = str(p.path[-1]) if p.path else "document"
+    hints = _HINTS.get(sources.style, _HINTS["yaml"])
     if p.kind == "unknown":
         close = difflib.get_close_matches(name, p.allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else "allowed here: " + ", ".join(p.allowed)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, key=name)
     if p.kind == "missing":
-        return F.make("S002", p.path, sources.value(p.path[:-1]), field=format_path(p.path), hint=f"add '{name}'")
+        style = hints if p.path in sources.labels else _HINTS["yaml"]  # a path the source has no place for
+        return F.make("S002", p.path, sources.key(p.path), field=sources.label(p.path),
+                      hint=style["missing"].format(key=name))
     field = _field_for(p.path)
     raw = _raw(document.data, p.path)
     location = sources.value(p.path)
     if isinstance(field, LooseDate):
-        return F.make("S004", p.path, location, value=raw, hint="write dates as YYYY-MM-DD, e.g. 2027-07-12")
+        return F.make("S004", p.path, location, value=raw, hint=hints["date"])
     if isinstance(field, LooseTime):
-        return F.make("S005", p.path, location, value=raw, hint="write times as HH:MM on a 24-hour clock, e.g. 13:30")
+        return F.make("S005", p.path, location, value=raw, hint=hints["time"])
     hint = ""
     for validator in getattr(field, "validators", ()):
         if isinstance(validator, validate.OneOf) and isinstance(raw, str):
             close = difflib.get_close_matches(raw, [str(c) for c in validator.choices], n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else ""
-    return F.make("S003", p.path, location, hint=hint, field=format_path(p.path), detail=p.message.rstrip("."))
+    return F.make("S003", p.path, location, hint=hint, field=sources.label(p.path), detail=p.message.rstrip("."))

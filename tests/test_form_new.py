@@ -77,6 +77,26 @@ def test_blank_yaml_loads_and_validates_to_findings(tmp_path: Path, kind: str) -
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("key", "says"), [
+    ("area", "a curriculum area id"), ("instructors", "list of instructor ids"), ("association", "a list"),
+    ("objectives", "list, one objective per item"),
+], ids=["area", "instructors", "association", "objectives"])
+def test_blank_yaml_comments_say_what_yaml_accepts(tmp_path: Path, key: str, says: str) -> None:
+    text = _new(tmp_path, "blank.yaml").read_text()
+    line = next(line for line in text.splitlines() if line.startswith(" ") and line.strip().startswith(f"{key}:"))
+    comment = line.split("#", 1)[1]
+    assert says in comment
+    for word_only in ("or title", "or names", "comma separated", "one per line", "in the instructions"):
+        assert word_only not in comment, comment
+
+
+def test_word_form_keeps_its_own_ways_of_writing_values(tmp_path: Path) -> None:
+    text = _text(_new(tmp_path, "form.docx"))
+    for needle in ("Area (id or title)", "Instructors (ids, comma separated)", "Objectives (one per line)",
+                   "Association (one per line)"):
+        assert needle in text
+
+
 def test_blank_docx_validates_to_findings(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(_new(tmp_path, "form.docx"))])
     assert result.exit_code == 1, result.output
@@ -140,3 +160,22 @@ def test_any_text_survives_the_yaml_writer(value: str) -> None:
     data = {"schema": "coursereview/submission@1", "provider": {"name": value}}
     assert parse_text(dump_submission(data).encode("utf-8"), "x.yaml").data == data
     assert scalar(value)
+
+
+def test_whole_numbers_in_criteria_read_as_whole_numbers(tmp_path: Path) -> None:
+    md = CliRunner().invoke(main, ["criteria", "show", "iimc-institute", "--format", "md"]).stdout
+    form = _text(_new(tmp_path, "form.docx"))
+    for text in (md, form):
+        assert "at least 4 curriculum areas" in text and "at least 30 minutes" in text
+        assert "point per 2 contact hours, in steps of 0.5 point" in text
+        assert "4.0 curriculum" not in text and "30.0 minutes" not in text
+
+
+def test_blank_yaml_missing_values_point_at_their_empty_keys(tmp_path: Path) -> None:
+    from coursereview.check import check, load_submission
+
+    path = _new(tmp_path, "blank.yaml")
+    lines = path.read_text().splitlines()
+    email = next(i for i, line in enumerate(lines, 1) if line.startswith("    email:"))
+    found = {f.path_text: f.location for f in check(load_submission(path)).findings if f.code == "S002"}
+    assert (found["provider.director.email"].line, found["provider.director.email"].column) == (email, 5)

@@ -140,3 +140,81 @@ def test_unreadable_values_become_findings_at_the_cell(tmp_path: Path, messy: Pa
 def test_instructor_names_with_commas_map_to_ids(tmp_path: Path, messy: Path) -> None:
     data = copy.deepcopy(read_form(messy).data)
     assert data["sessions"][0]["instructors"] == ["jdoe", "asmith"]
+
+
+def _merge_across(table: Any, r: int, text: str) -> None:
+    merged = table.cell(r, 0).merge(table.cell(r, len(table.columns) - 1))
+    merged.text = text
+
+
+def test_a_caption_row_above_the_header_keeps_the_sessions(tmp_path: Path, messy: Path) -> None:
+    document = docx.Document(str(messy))
+    sessions = _table(document, "Date", "Start")
+    header = sessions.rows[0]._tr
+    header.addprevious(copy.deepcopy(sessions.rows[2]._tr))  # an empty row, made the caption
+    _merge_across(sessions, 0, "Sessions of the 2027 Institute")
+    captioned = tmp_path / "captioned.docx"
+    document.save(str(captioned))
+    form = read_form(captioned)
+    assert form.data["sessions"] == EXPECTED_SESSIONS
+    assert form.sources.value(("sessions", 1, "start")).where == 'sessions table, row 3, column "Start"'
+
+
+def test_day_headings_and_dates_merged_into_spare_rows_are_not_sessions(tmp_path: Path, messy: Path) -> None:
+    document = docx.Document(str(messy))
+    sessions = _table(document, "Date", "Start")
+    _merge_across(sessions, 2, "Monday, July 12, 2027")  # the empty row 2 becomes a day heading
+    last = len(sessions.rows) - 1  # "Records" on July 13; merge its date down into two spare rows below it
+    for _ in range(2):
+        sessions.add_row()
+    sessions.cell(last, 0).merge(sessions.cell(last + 2, 0)).text = "7/13/2027"
+    sessions.rows[4].cells[0].text = ""  # the merged date of rows 3 and 4 removed: the heading's date applies
+    tidy = tmp_path / "tidy.docx"
+    document.save(str(tidy))
+    form = read_form(tidy)
+    assert form.data["sessions"] == EXPECTED_SESSIONS
+    assert form.sources.value(("sessions", 1, "date")).where == "sessions table, row 2"
+    findings = check(load_submission(tidy)).findings
+    assert not [f for f in findings if f.path[:1] == ("sessions",) and f.code.startswith(("S", "I", "D"))]
+
+
+def test_a_day_heading_that_is_no_date_sets_no_date(tmp_path: Path, messy: Path) -> None:
+    document = docx.Document(str(messy))
+    sessions = _table(document, "Date", "Start")
+    _merge_across(sessions, 2, "Day one")
+    sessions.rows[4].cells[0].text = ""
+    tidy = tmp_path / "tidy.docx"
+    document.save(str(tidy))
+    codes = {(f.code, f.path_text) for f in check(load_submission(tidy)).findings}
+    assert ("S002", "sessions[1].date") in codes
+    assert len(read_form(tidy).data["sessions"]) == len(EXPECTED_SESSIONS)
+
+
+def test_a_sessions_table_without_its_header_row_is_a_clear_error(tmp_path: Path, messy: Path) -> None:
+    document = docx.Document(str(messy))
+    sessions = _table(document, "Date", "Start")
+    sessions.rows[0].cells[SESSION_COLUMNS.index("end")].text = "Until"
+    sessions.rows[0].cells[SESSION_COLUMNS.index("title")].text = "Topic"
+    broken = tmp_path / "broken.docx"
+    document.save(str(broken))
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no sessions table found: table 5 has sessions columns" in lines[0], result.stderr
+    assert 'names the columns "End", "Title"' in lines[0]
+
+
+@pytest.mark.parametrize(("typed", "area"), [
+    ("Role of the Clerk", "clerk-role"),
+    ("role of the clerk (Technical)", "clerk-role"),
+    ("Management & Finance", "management"),
+    ("  management  AND finance. ", "management"),
+    ("Interpersonal & Communication Skills", "interpersonal"),
+    ("Basket weaving", "Basket weaving"),
+], ids=["no-parenthetical", "parenthetical-case", "ampersand", "case-spaces-dot", "ampersand-2", "unknown"])
+def test_area_titles_as_people_type_them(tmp_path: Path, messy: Path, typed: str, area: str) -> None:
+    document = docx.Document(str(messy))
+    _table(document, "Date", "Start").rows[1].cells[SESSION_COLUMNS.index("area")].text = typed
+    path = tmp_path / "areas.docx"
+    document.save(str(path))
+    assert read_form(path).data["sessions"][0]["area"] == area

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from coursereview.cli import main
-from coursereview.docx_safety import MAX_ROWS
+from coursereview.docx_safety import MAX_COLUMNS, MAX_ROWS
 
 
 def _blank(tmp_path: Path) -> bytes:
@@ -52,6 +52,20 @@ def _many_rows(raw: bytes) -> bytes:
     row = b"<w:tr><w:tc><w:p/></w:tc></w:tr>"
     extra = b"<w:tbl>" + row * (MAX_ROWS + 1) + b"</w:tbl>"
     return _rezip(raw, {"word/document.xml": xml.replace(b"</w:body>", extra + b"</w:body>")})
+
+
+def _wide(properties: bytes, tag: bytes) -> Callable[[bytes], bytes]:
+    """Return a maker that puts ``tag`` into the first ``properties`` element (w:tcPr or w:trPr) of the form."""
+
+    def make(raw: bytes) -> bytes:
+        xml = _document_xml(raw)
+        if properties == b"w:trPr":
+            xml = xml.replace(b"<w:trPr>", b"<w:trPr>" + tag, 1)
+        else:
+            xml = xml.replace(b"<w:tcPr>", b"<w:tcPr>" + tag, 1)
+        return _rezip(raw, {"word/document.xml": xml})
+
+    return make
 
 
 def _bomb(raw: bytes) -> bytes:
@@ -98,6 +112,10 @@ HOSTILE: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("dtd-entities", _dtd, "declares a DTD or entities"),
     ("dtd-in-utf16-part", _dtd_utf16, "part word/styles.xml declares a DTD or entities"),
     ("too-many-rows", _many_rows, f"the limit is {MAX_ROWS}"),
+    ("huge-gridspan", _wide(b"w:tcPr", b'<w:gridSpan w:val="200000000"/>'), f"the limit is {MAX_COLUMNS}"),
+    ("huge-gridbefore", _wide(b"w:trPr", b'<w:gridBefore w:val="300000000"/>'), "table row has 300000000 columns"),
+    ("huge-gridafter", _wide(b"w:trPr", b'<w:gridAfter w:val="300000000"/>'), f"the limit is {MAX_COLUMNS}"),
+    ("wide-gridspan", _wide(b"w:tcPr", b'<w:gridSpan w:val="65"/>'), f"the limit is {MAX_COLUMNS}"),
     ("zip-not-office", _not_office, "not an Office document"),
     ("no-form-tables", _no_tables, "no coursereview form tables found"),
 ]
