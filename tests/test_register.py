@@ -159,7 +159,8 @@ def test_cli_decide_and_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     moved = tmp_path / "moved.db"
     env = {"COURSEREVIEW_DB": str(moved)}
-    assert runner.invoke(main, ["decide", str(CLEAN), "--return", "--reviewer", "Bob"], env=env).exit_code == 0
+    assert runner.invoke(main, ["decide", str(CLEAN), "--return", "--reviewer", "Bob", "--note", "sign the template"],
+                         env=env).exit_code == 0
     listed = runner.invoke(main, ["history", "--format", "json"], env=env)
     assert [e["reviewer"] for e in json.loads(listed.stdout)] == ["Bob"]
     text = runner.invoke(main, ["history", str(short)])
@@ -199,3 +200,19 @@ def test_a_register_is_stamped_and_an_unstamped_one_still_accepted(tmp_path: Pat
     for path in (older, empty):
         record_decision(path, clean, "returned", "Bob", "certificate missing")
         assert [e.reviewer for e in history(path)] == ["Bob"]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--approve", "--return", "--note", "x"], "give either --approve or --return, not both"),
+    (["--return", "--approve"], "give either --approve or --return, not both"),
+    ([], "give --approve or --return"),
+    (["--return"], "a return needs --note saying what is still required"),
+    (["--return", "--note", "  "], "a return needs --note saying what is still required"),
+], ids=["approve-then-return", "return-then-approve", "neither", "return-without-note", "return-blank-note"])
+def test_decide_needs_exactly_one_decision_and_a_return_says_why(tmp_path: Path, flags: list[str],
+                                                                 message: str) -> None:
+    db = tmp_path / "register.db"
+    result = CliRunner().invoke(main, ["decide", str(CLEAN), *flags, "--reviewer", "Ann", "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.stderr == message + "\n"
+    assert not db.exists()

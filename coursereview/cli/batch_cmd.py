@@ -87,16 +87,17 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--approve", "decision", flag_value="approved", help="Approve the program.")
-@click.option("--return", "decision", flag_value="returned", help="Return it to the provider (status update).")
+@click.option("--approve", is_flag=True, help="Approve the program.")
+@click.option("--return", "return_", is_flag=True, help="Return it to the provider (status update).")
 @click.option("--reviewer", required=True, metavar="NAME", help="Who decides (recorded with the decision).")
-@click.option("--note", default="", metavar="TEXT", help="Why; required with --override.")
+@click.option("--note", default="", metavar="TEXT",
+              help="Why; required with --override, and with --return (what is still required).")
 @click.option("--override", is_flag=True, help="Approve although the tool finds the program not approvable.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @_db_option
 @one_line_errors
-def decide(file: str, decision: str | None, reviewer: str, note: str, override: bool, criteria_ref: str | None,
-           db: str) -> None:
+def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, override: bool,
+           criteria_ref: str | None, db: str) -> None:
     """Record IIMC's decision on a submission in the decision register.
 
     The register keeps the submission's content hash, the criteria set (id, version, hash), the
@@ -106,9 +107,16 @@ def decide(file: str, decision: str | None, reviewer: str, note: str, override: 
     \b
     Example:
       coursereview decide examples/academy.yaml --approve --reviewer "R. Staff"
+      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" \\
+        --note "Attach the certificate template"
     """
-    if decision is None:
+    if approve and return_:
+        raise Fail("give either --approve or --return, not both")
+    if not (approve or return_):
         raise Fail("give --approve or --return")
+    if return_ and not note.strip():
+        raise Fail("a return needs --note saying what is still required")
+    decision = "approved" if approve else "returned"
     review = check(load_submission(file), criteria_ref)
     from coursereview.register import record_decision  # sqlite3 loads only for register commands
 
