@@ -91,12 +91,17 @@ def _approved(document, review: Review, decision: Decision | None) -> None:
 
 def _returned(document, review: Review, decision: Decision | None) -> None:
     items = required_items(review)
-    document.add_paragraph(
-        "Thank you for your submission. IIMC cannot approve the program yet. "
-        + (f"The review found {len(items)} item{'s' if len(items) != 1 else ''} still required; please "
-           "correct and submit the program again." if items else "Please see the reviewer's note below."))
-    if decision is not None and decision.note:
-        document.add_paragraph(f"Reviewer's note: {decision.note}")
+    note = (decision.note or "").strip() if decision is not None else ""
+    if items:
+        ask = (f"The review found {len(items)} item{'s' if len(items) != 1 else ''} still required; please "
+               "correct and submit the program again.")
+    elif note:
+        ask = "Please see the reviewer's note below."
+    else:  # a return recorded without a note (registers written before --return required one)
+        ask = "Please contact the IIMC Education Department to learn what is still required."
+    document.add_paragraph("Thank you for your submission. IIMC cannot approve the program yet. " + ask)
+    if note:
+        document.add_paragraph(f"Reviewer's note: {note}")
     if items:
         document.add_heading("What is still required", level=2)
         for item in items:

@@ -137,3 +137,13 @@ def test_cli_letter_uses_the_register_and_never_overwrites(faulty: Path, tmp_pat
     unreadable.write_bytes(b"a: 1\na: 2\n")
     bad = runner.invoke(main, ["letter", str(unreadable), "-o", str(tmp_path / "x.docx")])
     assert bad.exit_code == 2 and not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.parametrize("note", ["", "   "], ids=["no-note", "blank-note"])
+def test_a_return_without_errors_or_note_never_points_at_a_missing_note(note: str) -> None:
+    clean = check(load_submission(CLEAN))
+    text = _text(_read(build_letter(clean, Decision("returned", "Bob Staff", NOON, note))))
+    assert "note" not in text.lower()
+    assert "Please contact the IIMC Education Department to learn what is still required." in text
+    with_note = _text(_read(build_letter(clean, Decision("returned", "Bob Staff", NOON, "sign the template"))))
+    assert "Please see the reviewer's note below." in with_note and "Reviewer's note: sign the template" in with_note
