@@ -111,6 +111,7 @@ def test_same_input_gives_the_same_bytes(faulty: Path) -> None:
 def test_cli_letter_uses_the_register_and_never_overwrites(faulty: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     db = tmp_path / "register.db"
+    record_decision(db, check(load_submission(CLEAN)), "approved", "Ann Staff")  # a register, nothing on faulty
     out = tmp_path / "letter.docx"
     made = runner.invoke(main, ["letter", str(faulty), "-o", str(out), "--db", str(db)])
     assert made.exit_code == 0, made.output
@@ -147,3 +148,30 @@ def test_a_return_without_errors_or_note_never_points_at_a_missing_note(note: st
     assert "Please contact the IIMC Education Department to learn what is still required." in text
     with_note = _text(_read(build_letter(clean, Decision("returned", "Bob Staff", NOON, "sign the template"))))
     assert "Please see the reviewer's note below." in with_note and "Reviewer's note: sign the template" in with_note
+
+
+def test_a_register_named_but_absent_is_one_line_and_writes_no_letter(faulty: Path, tmp_path: Path) -> None:
+    out = tmp_path / "letter.docx"
+    typo = tmp_path / "coursereview.bd"
+    for args, env in ((["--db", str(typo)], {}), ([], {"COURSEREVIEW_DB": str(typo)})):
+        result = CliRunner().invoke(main, ["letter", str(faulty), "-o", str(out), *args], env=env)
+        assert result.exit_code == 2
+        assert result.stderr == f"{typo}: no such decision register\n" and result.stdout == ""
+        assert not out.exists() and not typo.exists()
+
+
+def test_without_the_default_register_the_letter_says_it_follows_the_verdict(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["letter", str(CLEAN), "-o", "letter.docx"])
+    assert result.exit_code == 0, result.output
+    assert "approved letter (verdict: approvable)" in result.stdout
+    assert result.stderr == (f"{CLEAN}: no decision recorded (no decision register coursereview.db here); "
+                             "the letter follows the tool's verdict\n")
+    assert not (tmp_path / "coursereview.db").exists()  # reading never creates a register
+
+    record_decision(tmp_path / "coursereview.db", check(load_submission(CLEAN)), "returned", "Bob Staff",
+                    "sign the certificate template", now=NOON)
+    decided = CliRunner().invoke(main, ["letter", str(CLEAN), "-o", "letter.docx", "--force"])
+    assert decided.exit_code == 0 and "returned letter (decision by Bob Staff)" in decided.stdout
+    assert decided.stderr == ""

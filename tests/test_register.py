@@ -216,3 +216,16 @@ def test_decide_needs_exactly_one_decision_and_a_return_says_why(tmp_path: Path,
     assert result.exit_code == 2
     assert result.stderr == message + "\n"
     assert not db.exists()
+
+
+def test_history_of_a_register_that_is_not_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args, env in ((["--db", "typo.db"], {}), ([], {"COURSEREVIEW_DB": "typo.db"})):
+        named = runner.invoke(main, ["history", *args], env=env)
+        assert (named.exit_code, named.stderr, named.stdout) == (2, "typo.db: no such decision register\n", "")
+    default = runner.invoke(main, ["history"])
+    assert default.exit_code == 0
+    assert default.stdout == "no decision register coursereview.db here; `coursereview decide` creates one\n"
+    assert runner.invoke(main, ["history", "--format", "json"]).stdout == "[]\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # reading never creates a register

@@ -12,15 +12,8 @@ from typing import Any
 import click
 
 from coursereview.check import check, load_submission
-from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
+from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_path, register_to_read
 from coursereview.io import check_writable, write_atomic
-
-DB_HELP = "The decision register (SQLite). Default: coursereview.db here, or $COURSEREVIEW_DB."
-
-
-def _db_option(func: Any) -> Any:
-    return click.option("--db", "db", metavar="PATH", envvar="COURSEREVIEW_DB", default="coursereview.db",
-                        show_envvar=True, help=DB_HELP)(func)
 
 
 @click.command()
@@ -94,10 +87,10 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
               help="Why; required with --override, and with --return (what is still required).")
 @click.option("--override", is_flag=True, help="Approve although the tool finds the program not approvable.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
-@_db_option
+@db_option()
 @one_line_errors
 def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, override: bool,
-           criteria_ref: str | None, db: str) -> None:
+           criteria_ref: str | None, db: str | None) -> None:
     """Record IIMC's decision on a submission in the decision register.
 
     The register keeps the submission's content hash, the criteria set (id, version, hash), the
@@ -117,6 +110,7 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
     if return_ and not note.strip():
         raise Fail("a return needs --note saying what is still required")
     decision = "approved" if approve else "returned"
+    db = register_path(db)  # the only command that creates a register
     review = check(load_submission(file), criteria_ref)
     from coursereview.register import record_decision  # sqlite3 loads only for register commands
 
@@ -131,19 +125,26 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per decision; json: a list of decision objects.")
-@_db_option
+@db_option()
 @one_line_errors
-def history_cmd(file: str | None, fmt_: str, db: str) -> None:
+def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
     """List the recorded decisions, oldest first (only those on FILE's current content when given).
 
     \b
     Example:
       coursereview history examples/academy.yaml --format json
     """
+    path = register_to_read(db)
     sha = load_submission(file).sha256 if file else None
+    if path is None:
+        if fmt_ == "json":
+            click.echo("[]")
+        else:
+            click.echo(f"no decision register {register_path(db)} here; `coursereview decide` creates one")
+        return
     from coursereview.register import history
 
-    entries = history(db, sha)
+    entries = history(path, sha)
     if fmt_ == "json":
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return
@@ -158,9 +159,9 @@ def history_cmd(file: str | None, fmt_: str, db: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The letter (.docx).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
-@_db_option
+@db_option()
 @one_line_errors
-def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: str) -> None:
+def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: str | None) -> None:
     """Write the status letter to the provider: approved, or returned with what is still required.
 
     The newest decision recorded for the submission decides which letter it is; without one, the
@@ -177,12 +178,18 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     if Path(output).suffix.lower() != ".docx":
         raise Fail(f"{output}: a letter is a Word document; give a .docx name")
     check_writable(output, force)
+    path = register_to_read(db)
     review = check(load_submission(file), criteria_ref)
-    from coursereview.register import latest_decision
+    decision = None
+    if path is not None:
+        from coursereview.register import latest_decision
 
-    decision = latest_decision(db, review.submission.sha256)
+        decision = latest_decision(path, review.submission.sha256)
     data = build_letter(review, decision, source_date())
     write_atomic(output, data, force)
+    if decision is None:
+        where = f"in {path}" if path else f"(no decision register {register_path(db)} here)"
+        click.echo(f"{file}: no decision recorded {where}; the letter follows the tool's verdict", err=True)
     source = f"decision by {decision.reviewer}" if decision else f"verdict: {review.verdict_text}"
     click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")
 
