@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coursereview.docx_package import DEFAULT_STAMP, save_reproducible
 from coursereview.findings import Finding
 from coursereview.hours import fmt
+from coursereview.location import Location
 from coursereview.review import Decision, Review
 
 
@@ -114,9 +115,7 @@ def _returned(document, review: Review, decision: Decision | None) -> None:
 
 
 def _required(finding: Finding) -> Required:
-    where = str(finding.location) if finding.location else ""
-    if finding.path_text:
-        where = f"{where} ({finding.path_text})" if where else finding.path_text
+    where = str(_in_file(finding.location)) if finding.location else ""
     how = finding.hint.strip()
     if how and not how.endswith("."):
         how += "."
@@ -124,6 +123,12 @@ def _required(finding: Finding) -> Required:
     if what and not what.endswith("."):
         what += "."
     return Required(what, where or "the program as a whole", how, finding.code)
+
+
+def _in_file(location: Location) -> Location:
+    """Return ``location`` named by the file's name alone: the reviewer's folders mean nothing to a provider."""
+    name = location.file.replace("\\", "/").rsplit("/", 1)[-1]
+    return replace(location, file=name or location.file)
 
 
 def _program_line(review: Review) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from coursereview import check, load_submission
 from coursereview.cli import main
 from coursereview.letter import build_letter, letter_kind, required_items
+from coursereview.location import Location
 from coursereview.register import record_decision
 from coursereview.review import Decision, Review
 
@@ -57,7 +59,9 @@ def test_returned_letter_lists_exactly_the_error_findings(faulty: Path) -> None:
     assert len(items) == len(review.errors)
     for item, finding in zip(items, review.errors, strict=True):
         assert item.startswith(finding.message)
-        assert f"Where to fix it: {finding.location} ({finding.path_text})." in item
+        loc = finding.location  # the file's name, not the reviewer's folders; no raw data path
+        assert f"Where to fix it: faulty.yaml:{loc.line}:{loc.column or 1}." in item
+        assert str(faulty.parent) not in item and f"({finding.path_text})" not in item
         assert finding.hint in item
         assert item.endswith(f"[{finding.code}]")
     assert document.paragraphs[0].text == "Course Program Review: Status Update"
@@ -175,3 +179,17 @@ def test_without_the_default_register_the_letter_says_it_follows_the_verdict(tmp
     decided = CliRunner().invoke(main, ["letter", str(CLEAN), "-o", "letter.docx", "--force"])
     assert decided.exit_code == 0 and "returned letter (decision by Bob Staff)" in decided.stdout
     assert decided.stderr == ""
+
+
+def test_where_to_fix_it_names_the_file_and_the_form_cell_not_internals(faulty: Path) -> None:
+    review = check(load_submission(faulty))
+    first = next(f for f in review.errors if f.path_text not in f.message)  # e.g. a session ending too early
+    in_form = dataclasses.replace(first, location=Location("../inbox/spring/form.docx",
+                                                           where='sessions table, row 4, column "End"'))
+    on_windows = dataclasses.replace(first, location=Location(r"C:\\inbox\\program.yaml", 12, 3))
+    nowhere = dataclasses.replace(first, location=None)
+    review = dataclasses.replace(review, findings=(in_form, on_windows, nowhere))
+    assert [i.where for i in required_items(review)] == [
+        'form.docx: sessions table, row 4, column "End"', "program.yaml:12:3", "the program as a whole"]
+    text = _text(_read(build_letter(review)))
+    assert "inbox" not in text and first.path_text not in text
