@@ -81,10 +81,13 @@ COLUMNS = tuple(f.name for f in fields(Row))
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch did: one row per submission, in the order the inputs were given."""
+    """What a batch did: one row per submission, in the order the inputs were given, then one per
+    path that matched no submission. ``written`` is False when nothing was found to review: no
+    register (summary files, manifest) was written then."""
 
     rows: tuple[Row, ...]
     outdir: str
+    written: bool = True
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.rows)
@@ -101,22 +104,40 @@ def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Pat
     """Return the submission files named by ``paths`` (files, folders searched recursively, globs).
 
     Files under ``exclude`` (the output folder), hidden files and Word lock files are left out;
-    a name that matches nothing is kept, so it shows up as "could not read".
+    a file name that does not exist is kept, so it shows up as "could not read". A folder or glob
+    that holds no submission adds nothing (``unmatched`` names those).
     """
+    return _unique(_collect_each(paths, exclude))
+
+
+def _collect_each(paths: Iterable[str], exclude: str | Path | None) -> list[tuple[str, list[Path]]]:
     skip = Path(exclude).resolve() if exclude else None
-    found: list[Path] = []
+    groups = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(sorted(f for f in path.rglob("*") if _wanted(f, path, skip)))
+            groups.append((given, sorted(f for f in path.rglob("*") if _wanted(f, path, skip))))
         elif path.exists() or not glob.has_magic(given):
-            found.append(path)
+            groups.append((given, [path]))
         else:
-            found.extend(Path(m) for m in sorted(glob.glob(given, recursive=True)) if _wanted(Path(m), None, skip))
+            matches = sorted(glob.glob(given, recursive=True))
+            groups.append((given, [Path(m) for m in matches if _wanted(Path(m), None, skip)]))
+    return groups
+
+
+def _unique(groups: list[tuple[str, list[Path]]]) -> list[Path]:
     unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
+    for _given, found in groups:
+        for path in found:
+            unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _no_match(given: str) -> str:
+    kinds = ", ".join(SUFFIXES)
+    if Path(given).is_dir():
+        return f"no submission files ({kinds}) in this folder"
+    return f"matches no submission files ({kinds})"
 
 
 def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
@@ -136,13 +157,16 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
 def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
               workers: int | None = None, criteria: str | None = None, force: bool = False,
               progress: Callable[[Row, int], None] | None = None,
-              stamp: dt.datetime = DEFAULT_STAMP) -> BatchResult:
+              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False) -> BatchResult:
     """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
 
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
     content, criteria, formats and tool version are unchanged since the last run into ``outdir``
     are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
     ``stamp`` is the time written into docx documents (see ``docx_package.source_date``).
+    A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
+    nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
+    parents) once the options are checked and there is something to review.
     """
     from coursereview import __version__
     from coursereview.render import FORMATS
@@ -151,11 +175,23 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     if unknown or not formats:
         raise OutputError(f"unknown format {','.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     outdir = Path(outdir)
-    if not outdir.is_dir():
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: is not a folder")
+    if not create_outdir and not outdir.is_dir():
         raise OutputError(f"{outdir}: output folder does not exist")
     if criteria:
         resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
-    jobs = plan(collect(paths, exclude=outdir), outdir, tuple(formats), criteria, stamp)
+    groups = _collect_each(paths, outdir)
+    files = _unique(groups)
+    missed = [Row(given, UNREADABLE, f"{given}: {_no_match(given)}") for given, found in groups if not found]
+    if not files:
+        return BatchResult(tuple(missed), str(outdir), written=False)
+    if not outdir.is_dir():
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror or exc}") from None
+    jobs = plan(files, outdir, tuple(formats), criteria, stamp)
     manifest = _Manifest.load(outdir / MANIFEST, force, f"coursereview {__version__}")
     targets = [name for job in jobs for name in job.outputs()] + list(SUMMARIES)
     manifest.claim(targets, force)
@@ -177,7 +213,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
                 progress(row, len(jobs))
     finally:
         manifest.flush()
-    result = BatchResult(tuple(rows[job.key] for job in jobs), str(outdir))
+    result = BatchResult(tuple(rows[job.key] for job in jobs) + tuple(missed), str(outdir))
     write_summaries(result, outdir)
     return result
 

@@ -285,3 +285,39 @@ def test_source_date_epoch_reaches_batch_documents(tmp_path: Path, monkeypatch: 
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0
     assert batch_doc.read_bytes() != single.read_bytes()  # a new stamp is new work, not a skip
+
+
+def test_a_folder_or_pattern_that_holds_no_submission_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a submission")
+    out = tmp_path / "reviews"
+    runner = CliRunner()
+    pattern = str(tmp_path / "nomatch" / "*.yaml")
+    nothing = runner.invoke(main, ["batch", pattern, str(empty), "-o", str(out), "--format", "json"])
+    assert nothing.exit_code == 2 and nothing.stdout == ""
+    assert nothing.stderr.splitlines() == [
+        f"{pattern}: matches no submission files (.yaml, .yml, .json, .docx)",
+        f"{empty}: no submission files (.yaml, .yml, .json, .docx) in this folder"]
+    assert not out.exists()  # nothing found: no register, not even the folder
+
+    _write(tmp_path, "clean.yaml", BASE)
+    mixed = runner.invoke(main, ["batch", str(tmp_path / "clean.yaml"), pattern, "-o", str(out), "--format", "json"])
+    assert mixed.exit_code == 2
+    assert mixed.stderr == f"{pattern}: matches no submission files (.yaml, .yml, .json, .docx)\n"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [(Path(s["file"]).name, s["status"]) for s in summary["submissions"]] == [
+        ("clean.yaml", "reviewed"), ("*.yaml", UNREADABLE)]
+    before = (out / "summary.json").read_bytes()
+    result = run_batch([pattern], out, ("json",), workers=1)
+    assert (result.written, result.exit_code, [r.file for r in result.rows]) == (False, 2, [pattern])
+    assert (out / "summary.json").read_bytes() == before  # the last real register is kept
+
+
+@pytest.mark.parametrize("option", [["--format", "pdf"], ["--criteria", "nosuch"]], ids=["format", "criteria"])
+def test_bad_options_leave_no_output_folder_behind(tmp_path: Path, option: list[str]) -> None:
+    _write(tmp_path, "clean.yaml", BASE)
+    out = tmp_path / "new" / "reviews"
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "clean.yaml"), "-o", str(out), *option])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert not (tmp_path / "new").exists()

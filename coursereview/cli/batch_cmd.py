@@ -35,6 +35,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     glob patterns. Each submission's review documents go to OUTDIR as <name>-review.<format>,
     with summary.csv, summary.json and summary.html listing every submission. A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
+    A folder or pattern that holds no submission is reported the same way (and when nothing
+    at all is found, nothing is written).
     Unchanged submissions (same content, criteria, formats) are not redone unless --force.
 
     \b
@@ -47,10 +49,6 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     from coursereview.batch import UNCHANGED, UNREADABLE, run_batch
 
     out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise Fail(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
     with contextlib.ExitStack() as stack:
@@ -65,10 +63,13 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
         from coursereview.docx_package import source_date
 
-        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date())
+        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date(),
+                           create_outdir=True)
     for row in result.rows:
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)
+    if not result.written:  # nothing to review: each path said why, and nothing was written
+        raise SystemExit(2)
     verdicts = [r.verdict for r in result.rows]
     click.echo(
         f"{len(result.rows)} submissions: {verdicts.count('approvable')} approvable, "
