@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import glob
@@ -9,11 +10,14 @@ import hashlib
 import io
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, fields, replace
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from coursereview.check import check, load_submission
@@ -28,6 +32,8 @@ MANIFEST = ".coursereview-batch.json"
 SUMMARIES = ("summary.csv", "summary.json", "summary.html")
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 _FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
+_GRACE_SECONDS = 10.0  # on a stop, workers may finish the submission in hand this long, then are terminated
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @dataclass(frozen=True)
@@ -206,11 +212,12 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
         else:
             todo.append(job)
     try:
-        for job, row in _run(todo, workers):
-            rows[job.key] = row
-            manifest.record(job, row)
-            if progress:
-                progress(row, len(jobs))
+        with contextlib.closing(_run(todo, workers)) as results:  # closed at once on an interruption
+            for job, row in results:
+                rows[job.key] = row
+                manifest.record(job, row)
+                if progress:
+                    progress(row, len(jobs))
     finally:
         manifest.flush()
     result = BatchResult(tuple(rows[job.key] for job in jobs) + tuple(missed), str(outdir))
@@ -286,16 +293,17 @@ def _run(todo: list[Job], workers: int | None) -> Iterator[tuple[Job, Row]]:
             yield job, process(job)
         return
     crashed: list[Job] = []
-    yield from _pooled(todo, min(workers, len(todo)), crashed)
-    for job in crashed:  # a worker died (not a Python error): retry each alone to find the culprit
-        retried: list[Job] = []
-        yield from _pooled([job], 1, retried)
-        if retried:
-            yield job, Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
+    with _exit_on_stop_signals():
+        yield from _pooled(todo, min(workers, len(todo)), crashed)
+        for job in crashed:  # a worker died (not a Python error): retry each alone to find the culprit
+            retried: list[Job] = []
+            yield from _pooled([job], 1, retried)
+            if retried:
+                yield job, Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
 
 
 def _pooled(todo: list[Job], workers: int, crashed: list[Job]) -> Iterator[tuple[Job, Row]]:
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_default_stop_signals)
     try:
         pending: dict[Future, Job] = {pool.submit(process, job): job for job in todo}
         while pending:
@@ -309,7 +317,67 @@ def _pooled(todo: list[Job], workers: int, crashed: list[Job]) -> Iterator[tuple
                     continue
                 yield job, row
     finally:
+        _shut_down(pool)
+
+
+def _shut_down(pool: ProcessPoolExecutor) -> None:
+    """Cancel the submissions not yet started and wait for the workers to end; terminate any that
+    are still busy after the grace time, so that no worker outlives the batch."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
+    timer = threading.Timer(_GRACE_SECONDS, _terminate, (workers,))
+    timer.daemon = True
+    timer.start()
+    try:
         pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        timer.cancel()
+
+
+def _default_stop_signals() -> None:
+    """In a worker: let SIGTERM and SIGHUP end it at once, even inside a long C call (no inherited handler);
+    a signal the batch ignores (SIGHUP under nohup) stays ignored."""
+    for sig in _STOP_SIGNALS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, signal.SIG_DFL)
+
+
+def _terminate(workers: list[BaseProcess]) -> None:
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+
+
+@contextlib.contextmanager
+def _exit_on_stop_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit while the block runs (as Ctrl-C raises KeyboardInterrupt).
+
+    Killed by the default action, the batch would leave its worker processes running; an exception
+    lets the pool cancel the queue and end them, and the manifest keep the work already done.
+    The previous handlers are restored afterwards. Signal handlers can only be set in the main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    batch_pid = os.getpid()
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        if os.getpid() != batch_pid:  # a forked worker inherited this handler: end as by default
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if not stopping:  # a second signal must not interrupt the cleanup the first one started
+            stopping = True
+            raise SystemExit(128 + signum)
+
+    ignored = [sig for sig in _STOP_SIGNALS if signal.getsignal(sig) is signal.SIG_IGN]  # e.g. SIGHUP under nohup
+    previous = {sig: signal.signal(sig, stop) for sig in _STOP_SIGNALS if sig not in ignored}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def _reviewed(job: Job, review: Review) -> Row:
