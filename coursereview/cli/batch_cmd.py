@@ -167,7 +167,9 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
 
     The newest decision recorded for the submission decides which letter it is; without one, the
     tool's verdict does. A returned letter lists every error the check found, in plain words, with
-    where to fix it. The same input gives the same bytes (set SOURCE_DATE_EPOCH to stamp a date).
+    where to fix it. The date in the letter is the recorded decision's (no date without one).
+    The same submission, decision and SOURCE_DATE_EPOCH give the same bytes: SOURCE_DATE_EPOCH
+    (seconds since 1970) sets the times in the document's properties and zip, else 2000-01-01.
 
     \b
     Example:
