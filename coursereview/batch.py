@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import glob
@@ -9,11 +10,14 @@ import hashlib
 import io
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, fields, replace
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from coursereview.check import check, load_submission
@@ -28,6 +32,8 @@ MANIFEST = ".coursereview-batch.json"
 SUMMARIES = ("summary.csv", "summary.json", "summary.html")
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 _FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
+_GRACE_SECONDS = 10.0  # on a stop, workers may finish the submission in hand this long, then are terminated
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,13 @@ COLUMNS = tuple(f.name for f in fields(Row))
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch did: one row per submission, in the order the inputs were given."""
+    """What a batch did: one row per submission, in the order the inputs were given, then one per
+    path that matched no submission. ``written`` is False when nothing was found to review: no
+    register (summary files, manifest) was written then."""
 
     rows: tuple[Row, ...]
     outdir: str
+    written: bool = True
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.rows)
@@ -101,22 +110,40 @@ def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Pat
     """Return the submission files named by ``paths`` (files, folders searched recursively, globs).
 
     Files under ``exclude`` (the output folder), hidden files and Word lock files are left out;
-    a name that matches nothing is kept, so it shows up as "could not read".
+    a file name that does not exist is kept, so it shows up as "could not read". A folder or glob
+    that holds no submission adds nothing (``unmatched`` names those).
     """
+    return _unique(_collect_each(paths, exclude))
+
+
+def _collect_each(paths: Iterable[str], exclude: str | Path | None) -> list[tuple[str, list[Path]]]:
     skip = Path(exclude).resolve() if exclude else None
-    found: list[Path] = []
+    groups = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(sorted(f for f in path.rglob("*") if _wanted(f, path, skip)))
+            groups.append((given, sorted(f for f in path.rglob("*") if _wanted(f, path, skip))))
         elif path.exists() or not glob.has_magic(given):
-            found.append(path)
+            groups.append((given, [path]))
         else:
-            found.extend(Path(m) for m in sorted(glob.glob(given, recursive=True)) if _wanted(Path(m), None, skip))
+            matches = sorted(glob.glob(given, recursive=True))
+            groups.append((given, [Path(m) for m in matches if _wanted(Path(m), None, skip)]))
+    return groups
+
+
+def _unique(groups: list[tuple[str, list[Path]]]) -> list[Path]:
     unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
+    for _given, found in groups:
+        for path in found:
+            unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def _no_match(given: str) -> str:
+    kinds = ", ".join(SUFFIXES)
+    if Path(given).is_dir():
+        return f"no submission files ({kinds}) in this folder"
+    return f"matches no submission files ({kinds})"
 
 
 def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
@@ -136,13 +163,16 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
 def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
               workers: int | None = None, criteria: str | None = None, force: bool = False,
               progress: Callable[[Row, int], None] | None = None,
-              stamp: dt.datetime = DEFAULT_STAMP) -> BatchResult:
+              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False) -> BatchResult:
     """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
 
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
     content, criteria, formats and tool version are unchanged since the last run into ``outdir``
     are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
     ``stamp`` is the time written into docx documents (see ``docx_package.source_date``).
+    A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
+    nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
+    parents) once the options are checked and there is something to review.
     """
     from coursereview import __version__
     from coursereview.render import FORMATS
@@ -151,11 +181,23 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     if unknown or not formats:
         raise OutputError(f"unknown format {','.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     outdir = Path(outdir)
-    if not outdir.is_dir():
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: is not a folder")
+    if not create_outdir and not outdir.is_dir():
         raise OutputError(f"{outdir}: output folder does not exist")
     if criteria:
         resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
-    jobs = plan(collect(paths, exclude=outdir), outdir, tuple(formats), criteria, stamp)
+    groups = _collect_each(paths, outdir)
+    files = _unique(groups)
+    missed = [Row(given, UNREADABLE, f"{given}: {_no_match(given)}") for given, found in groups if not found]
+    if not files:
+        return BatchResult(tuple(missed), str(outdir), written=False)
+    if not outdir.is_dir():
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror or exc}") from None
+    jobs = plan(files, outdir, tuple(formats), criteria, stamp)
     manifest = _Manifest.load(outdir / MANIFEST, force, f"coursereview {__version__}")
     targets = [name for job in jobs for name in job.outputs()] + list(SUMMARIES)
     manifest.claim(targets, force)
@@ -170,14 +212,15 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
         else:
             todo.append(job)
     try:
-        for job, row in _run(todo, workers):
-            rows[job.key] = row
-            manifest.record(job, row)
-            if progress:
-                progress(row, len(jobs))
+        with contextlib.closing(_run(todo, workers)) as results:  # closed at once on an interruption
+            for job, row in results:
+                rows[job.key] = row
+                manifest.record(job, row)
+                if progress:
+                    progress(row, len(jobs))
     finally:
         manifest.flush()
-    result = BatchResult(tuple(rows[job.key] for job in jobs), str(outdir))
+    result = BatchResult(tuple(rows[job.key] for job in jobs) + tuple(missed), str(outdir))
     write_summaries(result, outdir)
     return result
 
@@ -250,16 +293,17 @@ def _run(todo: list[Job], workers: int | None) -> Iterator[tuple[Job, Row]]:
             yield job, process(job)
         return
     crashed: list[Job] = []
-    yield from _pooled(todo, min(workers, len(todo)), crashed)
-    for job in crashed:  # a worker died (not a Python error): retry each alone to find the culprit
-        retried: list[Job] = []
-        yield from _pooled([job], 1, retried)
-        if retried:
-            yield job, Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
+    with _exit_on_stop_signals():
+        yield from _pooled(todo, min(workers, len(todo)), crashed)
+        for job in crashed:  # a worker died (not a Python error): retry each alone to find the culprit
+            retried: list[Job] = []
+            yield from _pooled([job], 1, retried)
+            if retried:
+                yield job, Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
 
 
 def _pooled(todo: list[Job], workers: int, crashed: list[Job]) -> Iterator[tuple[Job, Row]]:
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_default_stop_signals)
     try:
         pending: dict[Future, Job] = {pool.submit(process, job): job for job in todo}
         while pending:
@@ -273,7 +317,67 @@ def _pooled(todo: list[Job], workers: int, crashed: list[Job]) -> Iterator[tuple
                     continue
                 yield job, row
     finally:
+        _shut_down(pool)
+
+
+def _shut_down(pool: ProcessPoolExecutor) -> None:
+    """Cancel the submissions not yet started and wait for the workers to end; terminate any that
+    are still busy after the grace time, so that no worker outlives the batch."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
+    timer = threading.Timer(_GRACE_SECONDS, _terminate, (workers,))
+    timer.daemon = True
+    timer.start()
+    try:
         pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        timer.cancel()
+
+
+def _default_stop_signals() -> None:
+    """In a worker: let SIGTERM and SIGHUP end it at once, even inside a long C call (no inherited handler);
+    a signal the batch ignores (SIGHUP under nohup) stays ignored."""
+    for sig in _STOP_SIGNALS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, signal.SIG_DFL)
+
+
+def _terminate(workers: list[BaseProcess]) -> None:
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+
+
+@contextlib.contextmanager
+def _exit_on_stop_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit while the block runs (as Ctrl-C raises KeyboardInterrupt).
+
+    Killed by the default action, the batch would leave its worker processes running; an exception
+    lets the pool cancel the queue and end them, and the manifest keep the work already done.
+    The previous handlers are restored afterwards. Signal handlers can only be set in the main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    batch_pid = os.getpid()
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        if os.getpid() != batch_pid:  # a forked worker inherited this handler: end as by default
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if not stopping:  # a second signal must not interrupt the cleanup the first one started
+            stopping = True
+            raise SystemExit(128 + signum)
+
+    ignored = [sig for sig in _STOP_SIGNALS if signal.getsignal(sig) is signal.SIG_IGN]  # e.g. SIGHUP under nohup
+    previous = {sig: signal.signal(sig, stop) for sig in _STOP_SIGNALS if sig not in ignored}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def _reviewed(job: Job, review: Review) -> Row:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coursereview.docx_package import DEFAULT_STAMP, save_reproducible
 from coursereview.findings import Finding
 from coursereview.hours import fmt
+from coursereview.location import Location
 from coursereview.review import Decision, Review
 
 
@@ -91,12 +92,17 @@ def _approved(document, review: Review, decision: Decision | None) -> None:
 
 def _returned(document, review: Review, decision: Decision | None) -> None:
     items = required_items(review)
-    document.add_paragraph(
-        "Thank you for your submission. IIMC cannot approve the program yet. "
-        + (f"The review found {len(items)} item{'s' if len(items) != 1 else ''} still required; please "
-           "correct and submit the program again." if items else "Please see the reviewer's note below."))
-    if decision is not None and decision.note:
-        document.add_paragraph(f"Reviewer's note: {decision.note}")
+    note = (decision.note or "").strip() if decision is not None else ""
+    if items:
+        ask = (f"The review found {len(items)} item{'s' if len(items) != 1 else ''} still required; please "
+               "correct and submit the program again.")
+    elif note:
+        ask = "Please see the reviewer's note below."
+    else:  # a return recorded without a note (registers written before --return required one)
+        ask = "Please contact the IIMC Education Department to learn what is still required."
+    document.add_paragraph("Thank you for your submission. IIMC cannot approve the program yet. " + ask)
+    if note:
+        document.add_paragraph(f"Reviewer's note: {note}")
     if items:
         document.add_heading("What is still required", level=2)
         for item in items:
@@ -109,9 +115,7 @@ def _returned(document, review: Review, decision: Decision | None) -> None:
 
 
 def _required(finding: Finding) -> Required:
-    where = str(finding.location) if finding.location else ""
-    if finding.path_text:
-        where = f"{where} ({finding.path_text})" if where else finding.path_text
+    where = str(_in_file(finding.location)) if finding.location else ""
     how = finding.hint.strip()
     if how and not how.endswith("."):
         how += "."
@@ -119,6 +123,12 @@ def _required(finding: Finding) -> Required:
     if what and not what.endswith("."):
         what += "."
     return Required(what, where or "the program as a whole", how, finding.code)
+
+
+def _in_file(location: Location) -> Location:
+    """Return ``location`` named by the file's name alone: the reviewer's folders mean nothing to a provider."""
+    name = location.file.replace("\\", "/").rsplit("/", 1)[-1]
+    return replace(location, file=name or location.file)
 
 
 def _program_line(review: Review) -> str:

@@ -16,6 +16,7 @@ from coursereview.review import Decision, Review
 DEFAULT_DB = "coursereview.db"  # the CLI's --db default says the same
 DECISIONS = ("approved", "returned")
 BUSY_TIMEOUT_MS = 30_000
+APPLICATION_ID = 0x43525652  # "CRVR" in the SQLite header: this file is a coursereview register
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -147,9 +148,11 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
     try:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if create:
+                _require_ours(conn, name)  # before WAL: another program's database is left untouched
             _use_wal(conn)
             if create:
-                conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+                conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA application_id = {APPLICATION_ID};COMMIT;")
             else:
                 _require_table(conn, name)
         except sqlite3.DatabaseError as exc:
@@ -174,6 +177,16 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if not ("locked" in str(exc) or "busy" in str(exc)) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _require_ours(conn: sqlite3.Connection, name: str) -> None:
+    """Refuse a database that holds anything but a register: ours is empty, stamped, or has the decisions table."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if tables and (app_id != 0 or "decisions" not in tables):
+        raise RegisterError(f"{name}: not a coursereview decision register (it holds another program's tables)")
 
 
 def _require_table(conn: sqlite3.Connection, name: str) -> None:

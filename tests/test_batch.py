@@ -285,3 +285,183 @@ def test_source_date_epoch_reaches_batch_documents(tmp_path: Path, monkeypatch: 
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0
     assert batch_doc.read_bytes() != single.read_bytes()  # a new stamp is new work, not a skip
+
+
+def test_a_folder_or_pattern_that_holds_no_submission_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a submission")
+    out = tmp_path / "reviews"
+    runner = CliRunner()
+    pattern = str(tmp_path / "nomatch" / "*.yaml")
+    nothing = runner.invoke(main, ["batch", pattern, str(empty), "-o", str(out), "--format", "json"])
+    assert nothing.exit_code == 2 and nothing.stdout == ""
+    assert nothing.stderr.splitlines() == [
+        f"{pattern}: matches no submission files (.yaml, .yml, .json, .docx)",
+        f"{empty}: no submission files (.yaml, .yml, .json, .docx) in this folder"]
+    assert not out.exists()  # nothing found: no register, not even the folder
+
+    _write(tmp_path, "clean.yaml", BASE)
+    mixed = runner.invoke(main, ["batch", str(tmp_path / "clean.yaml"), pattern, "-o", str(out), "--format", "json"])
+    assert mixed.exit_code == 2
+    assert mixed.stderr == f"{pattern}: matches no submission files (.yaml, .yml, .json, .docx)\n"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [(Path(s["file"]).name, s["status"]) for s in summary["submissions"]] == [
+        ("clean.yaml", "reviewed"), ("*.yaml", UNREADABLE)]
+    before = (out / "summary.json").read_bytes()
+    result = run_batch([pattern], out, ("json",), workers=1)
+    assert (result.written, result.exit_code, [r.file for r in result.rows]) == (False, 2, [pattern])
+    assert (out / "summary.json").read_bytes() == before  # the last real register is kept
+
+
+@pytest.mark.parametrize("option", [["--format", "pdf"], ["--criteria", "nosuch"]], ids=["format", "criteria"])
+def test_bad_options_leave_no_output_folder_behind(tmp_path: Path, option: list[str]) -> None:
+    _write(tmp_path, "clean.yaml", BASE)
+    out = tmp_path / "new" / "reviews"
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "clean.yaml"), "-o", str(out), *option])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert not (tmp_path / "new").exists()
+
+
+_SLOW_BATCH = '''
+import os
+import sys
+import time
+
+import coursereview.batch as batch
+from coursereview.cli import main
+
+_real = batch.process
+
+
+def slow(job):
+    """Note the worker's pid, then review slowly enough for the test to stop the batch half way."""
+    with open(os.environ["BATCH_WORKER_PIDS"], "a") as fh:
+        fh.write(f"{os.getpid()}\\n")
+    time.sleep(0.3)
+    return _real(job)
+
+
+batch.process = slow
+if __name__ == "__main__":
+    main(sys.argv[1:], prog_name="coursereview")
+'''
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and _stat(int(entry.name))[1:2] == [str(pid)]:
+            found.add(int(entry.name))
+    return found
+
+
+def _stat(pid: int) -> list[str]:
+    """Return the fields of /proc/PID/stat after the command name: state, ppid, ... (empty when gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _running(pid: int) -> bool:
+    return _stat(pid)[:1] not in ([], ["Z"], ["X"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
+def test_sigterm_stops_the_batch_and_its_workers(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    for i in range(40):
+        _write(queue, f"program-{i}.yaml", BASE)
+    script = tmp_path / "slow_batch.py"
+    script.write_text(_SLOW_BATCH, encoding="utf-8")
+    pids_file = tmp_path / "worker-pids"
+    pids_file.touch()
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "BATCH_WORKER_PIDS": str(pids_file),
+           "PYTHONPATH": os.pathsep.join(p for p in (repo, os.environ.get("PYTHONPATH")) if p)}
+    with (tmp_path / "stderr").open("wb") as err:
+        proc = subprocess.Popen([sys.executable, str(script), "batch", str(queue), "-o", str(tmp_path / "out"),
+                                 "--format", "json", "-j", "2"], env=env, stdout=subprocess.DEVNULL, stderr=err)
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while not pids_file.read_text().split() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the batch ended before it could be stopped"
+        seen = _children(proc.pid) | {int(p) for p in pids_file.read_text().split()}
+        assert seen, "the batch started no worker processes"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 128 + signal.SIGTERM, (tmp_path / "stderr").read_text()
+        deadline = time.monotonic() + 30
+        while any(_running(p) for p in seen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in seen if _running(p)], "worker processes survived the batch"
+        assert not (tmp_path / "out" / "summary.json").exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in seen | {int(p) for p in pids_file.read_text().split()}:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_the_batch_restores_the_signal_handlers_it_installs(queue: Path, tmp_path: Path) -> None:
+    import signal
+
+    previous_hup = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup: stays ignored
+    try:
+        before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+        out = tmp_path / "out"
+        out.mkdir()
+        run_batch([str(queue)], out, ("json",), workers=2)
+        assert {sig: signal.getsignal(sig) for sig in before} == before
+    finally:
+        signal.signal(signal.SIGHUP, previous_hup)
+
+
+def _stuck_unless_first(job):
+    """Review program-0 at once; hang on every other submission (a worker stuck in a pathological file)."""
+    import time
+
+    import coursereview.batch as batch
+
+    if not job.file.endswith("program-0.yaml"):
+        time.sleep(120)
+    return batch.Row(job.file, UNREADABLE, "test")
+
+
+def test_a_stop_terminates_workers_still_busy_after_the_grace_time(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import time
+
+    import coursereview.batch as batch
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in review function reaches the workers only when they are forked")
+    monkeypatch.setattr(batch, "process", _stuck_unless_first)
+    monkeypatch.setattr(batch, "_GRACE_SECONDS", 0.5)
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    for i in range(3):
+        _write(queue, f"program-{i}.yaml", BASE)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def stop(row, total) -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(queue)], out, ("json",), workers=3, progress=stop)
+    assert time.monotonic() - started < 60  # not the 120 s the stuck workers would take
+    assert not multiprocessing.active_children()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from coursereview import check, load_submission
 from coursereview.cli import main
 from coursereview.letter import build_letter, letter_kind, required_items
+from coursereview.location import Location
 from coursereview.register import record_decision
 from coursereview.review import Decision, Review
 
@@ -57,7 +59,9 @@ def test_returned_letter_lists_exactly_the_error_findings(faulty: Path) -> None:
     assert len(items) == len(review.errors)
     for item, finding in zip(items, review.errors, strict=True):
         assert item.startswith(finding.message)
-        assert f"Where to fix it: {finding.location} ({finding.path_text})." in item
+        loc = finding.location  # the file's name, not the reviewer's folders; no raw data path
+        assert f"Where to fix it: faulty.yaml:{loc.line}:{loc.column or 1}." in item
+        assert str(faulty.parent) not in item and f"({finding.path_text})" not in item
         assert finding.hint in item
         assert item.endswith(f"[{finding.code}]")
     assert document.paragraphs[0].text == "Course Program Review: Status Update"
@@ -111,6 +115,7 @@ def test_same_input_gives_the_same_bytes(faulty: Path) -> None:
 def test_cli_letter_uses_the_register_and_never_overwrites(faulty: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     db = tmp_path / "register.db"
+    record_decision(db, check(load_submission(CLEAN)), "approved", "Ann Staff")  # a register, nothing on faulty
     out = tmp_path / "letter.docx"
     made = runner.invoke(main, ["letter", str(faulty), "-o", str(out), "--db", str(db)])
     assert made.exit_code == 0, made.output
@@ -137,3 +142,54 @@ def test_cli_letter_uses_the_register_and_never_overwrites(faulty: Path, tmp_pat
     unreadable.write_bytes(b"a: 1\na: 2\n")
     bad = runner.invoke(main, ["letter", str(unreadable), "-o", str(tmp_path / "x.docx")])
     assert bad.exit_code == 2 and not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.parametrize("note", ["", "   "], ids=["no-note", "blank-note"])
+def test_a_return_without_errors_or_note_never_points_at_a_missing_note(note: str) -> None:
+    clean = check(load_submission(CLEAN))
+    text = _text(_read(build_letter(clean, Decision("returned", "Bob Staff", NOON, note))))
+    assert "note" not in text.lower()
+    assert "Please contact the IIMC Education Department to learn what is still required." in text
+    with_note = _text(_read(build_letter(clean, Decision("returned", "Bob Staff", NOON, "sign the template"))))
+    assert "Please see the reviewer's note below." in with_note and "Reviewer's note: sign the template" in with_note
+
+
+def test_a_register_named_but_absent_is_one_line_and_writes_no_letter(faulty: Path, tmp_path: Path) -> None:
+    out = tmp_path / "letter.docx"
+    typo = tmp_path / "coursereview.bd"
+    for args, env in ((["--db", str(typo)], {}), ([], {"COURSEREVIEW_DB": str(typo)})):
+        result = CliRunner().invoke(main, ["letter", str(faulty), "-o", str(out), *args], env=env)
+        assert result.exit_code == 2
+        assert result.stderr == f"{typo}: no such decision register\n" and result.stdout == ""
+        assert not out.exists() and not typo.exists()
+
+
+def test_without_the_default_register_the_letter_says_it_follows_the_verdict(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["letter", str(CLEAN), "-o", "letter.docx"])
+    assert result.exit_code == 0, result.output
+    assert "approved letter (verdict: approvable)" in result.stdout
+    assert result.stderr == (f"{CLEAN}: no decision recorded (no decision register coursereview.db here); "
+                             "the letter follows the tool's verdict\n")
+    assert not (tmp_path / "coursereview.db").exists()  # reading never creates a register
+
+    record_decision(tmp_path / "coursereview.db", check(load_submission(CLEAN)), "returned", "Bob Staff",
+                    "sign the certificate template", now=NOON)
+    decided = CliRunner().invoke(main, ["letter", str(CLEAN), "-o", "letter.docx", "--force"])
+    assert decided.exit_code == 0 and "returned letter (decision by Bob Staff)" in decided.stdout
+    assert decided.stderr == ""
+
+
+def test_where_to_fix_it_names_the_file_and_the_form_cell_not_internals(faulty: Path) -> None:
+    review = check(load_submission(faulty))
+    first = next(f for f in review.errors if f.path_text not in f.message)  # e.g. a session ending too early
+    in_form = dataclasses.replace(first, location=Location("../inbox/spring/form.docx",
+                                                           where='sessions table, row 4, column "End"'))
+    on_windows = dataclasses.replace(first, location=Location(r"C:\\inbox\\program.yaml", 12, 3))
+    nowhere = dataclasses.replace(first, location=None)
+    review = dataclasses.replace(review, findings=(in_form, on_windows, nowhere))
+    assert [i.where for i in required_items(review)] == [
+        'form.docx: sessions table, row 4, column "End"', "program.yaml:12:3", "the program as a whole"]
+    text = _text(_read(build_letter(review)))
+    assert "inbox" not in text and first.path_text not in text

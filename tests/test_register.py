@@ -159,10 +159,73 @@ def test_cli_decide_and_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     moved = tmp_path / "moved.db"
     env = {"COURSEREVIEW_DB": str(moved)}
-    assert runner.invoke(main, ["decide", str(CLEAN), "--return", "--reviewer", "Bob"], env=env).exit_code == 0
+    assert runner.invoke(main, ["decide", str(CLEAN), "--return", "--reviewer", "Bob", "--note", "sign the template"],
+                         env=env).exit_code == 0
     listed = runner.invoke(main, ["history", "--format", "json"], env=env)
     assert [e["reviewer"] for e in json.loads(listed.stdout)] == ["Bob"]
     text = runner.invoke(main, ["history", str(short)])
     assert text.exit_code == 0 and "approved (override) by Ann" in text.stdout and "board agreed" in text.stdout
     none = runner.invoke(main, ["history", str(CLEAN)])
     assert none.stdout.startswith("no decisions recorded")
+
+
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path, clean: Review) -> None:
+    foreign = tmp_path / "budget.sqlite"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO accounts (name) VALUES ('general fund')")
+    conn.commit()
+    conn.close()
+    before = foreign.read_bytes()
+    with pytest.raises(RegisterError, match="budget.sqlite: not a coursereview decision register"):
+        record_decision(foreign, clean, "approved", "Ann")
+    result = CliRunner().invoke(main, ["decide", str(CLEAN), "--approve", "--reviewer", "Ann", "--db", str(foreign)])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"{foreign}: not a coursereview decision register")
+    assert foreign.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budget.sqlite"]  # no -wal or -shm left behind
+    assert sqlite3.connect(foreign).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_register_is_stamped_and_an_unstamped_one_still_accepted(tmp_path: Path, clean: Review) -> None:
+    db = tmp_path / "register.db"
+    record_decision(db, clean, "approved", "Ann")
+    assert sqlite3.connect(db).execute("PRAGMA application_id").fetchone()[0] == register.APPLICATION_ID
+    older = tmp_path / "older.db"  # made before registers were stamped: the decisions table says it is ours
+    conn = sqlite3.connect(older)
+    conn.executescript(register._SCHEMA)
+    conn.close()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for path in (older, empty):
+        record_decision(path, clean, "returned", "Bob", "certificate missing")
+        assert [e.reviewer for e in history(path)] == ["Bob"]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--approve", "--return", "--note", "x"], "give either --approve or --return, not both"),
+    (["--return", "--approve"], "give either --approve or --return, not both"),
+    ([], "give --approve or --return"),
+    (["--return"], "a return needs --note saying what is still required"),
+    (["--return", "--note", "  "], "a return needs --note saying what is still required"),
+], ids=["approve-then-return", "return-then-approve", "neither", "return-without-note", "return-blank-note"])
+def test_decide_needs_exactly_one_decision_and_a_return_says_why(tmp_path: Path, flags: list[str],
+                                                                 message: str) -> None:
+    db = tmp_path / "register.db"
+    result = CliRunner().invoke(main, ["decide", str(CLEAN), *flags, "--reviewer", "Ann", "--db", str(db)])
+    assert result.exit_code == 2
+    assert result.stderr == message + "\n"
+    assert not db.exists()
+
+
+def test_history_of_a_register_that_is_not_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args, env in ((["--db", "typo.db"], {}), ([], {"COURSEREVIEW_DB": "typo.db"})):
+        named = runner.invoke(main, ["history", *args], env=env)
+        assert (named.exit_code, named.stderr, named.stdout) == (2, "typo.db: no such decision register\n", "")
+    default = runner.invoke(main, ["history"])
+    assert default.exit_code == 0
+    assert default.stdout == "no decision register coursereview.db here; `coursereview decide` creates one\n"
+    assert runner.invoke(main, ["history", "--format", "json"]).stdout == "[]\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # reading never creates a register

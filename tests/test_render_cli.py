@@ -257,3 +257,24 @@ def test_bad_source_date_epoch_is_one_line_exit_2(tmp_path: Path, monkeypatch: p
     assert result.exit_code == 2
     assert result.stderr.strip() == "SOURCE_DATE_EPOCH='yesterday' is not a number of seconds since 1970"
     assert not out.exists()
+
+
+def test_db_from_the_environment_or_the_working_folder(failing: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    register = pytest.importorskip("coursereview.register")
+    from coursereview.check import check, load_submission
+
+    monkeypatch.chdir(tmp_path)
+    plain = CliRunner().invoke(main, ["render", str(failing), "-o", "-", "--format", "md"])
+    assert plain.exit_code == 1 and "Robin Reviewer" not in plain.stdout  # no register here: no decision
+    shared = tmp_path / "shared.db"
+    register.record_decision(shared, check(load_submission(failing)), "returned", "Robin Reviewer",
+                             note="Attach the certificate template")
+    env = {"COURSEREVIEW_DB": str(shared)}
+    from_env = CliRunner().invoke(main, ["render", str(failing), "-o", "-", "--format", "md"], env=env)
+    assert from_env.exit_code == 1 and "| **Reviewer** | Robin Reviewer |" in from_env.stdout
+    missing = CliRunner().invoke(main, ["render", str(failing), "-o", "-"], env={"COURSEREVIEW_DB": "nope.db"})
+    assert (missing.exit_code, missing.stderr, missing.stdout) == (2, "nope.db: no such decision register\n", "")
+    shared.rename(tmp_path / "coursereview.db")
+    default = CliRunner().invoke(main, ["render", str(failing), "-o", "-", "--format", "md"])
+    assert default.exit_code == 1 and "| **Reviewer** | Robin Reviewer |" in default.stdout

@@ -12,15 +12,8 @@ from typing import Any
 import click
 
 from coursereview.check import check, load_submission
-from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
+from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_path, register_to_read
 from coursereview.io import check_writable, write_atomic
-
-DB_HELP = "The decision register (SQLite). Default: coursereview.db here, or $COURSEREVIEW_DB."
-
-
-def _db_option(func: Any) -> Any:
-    return click.option("--db", "db", metavar="PATH", envvar="COURSEREVIEW_DB", default="coursereview.db",
-                        show_envvar=True, help=DB_HELP)(func)
 
 
 @click.command()
@@ -42,6 +35,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     glob patterns. Each submission's review documents go to OUTDIR as <name>-review.<format>,
     with summary.csv, summary.json and summary.html listing every submission. A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
+    A folder or pattern that holds no submission is reported the same way (and when nothing
+    at all is found, nothing is written).
     Unchanged submissions (same content, criteria, formats) are not redone unless --force.
 
     \b
@@ -54,10 +49,6 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     from coursereview.batch import UNCHANGED, UNREADABLE, run_batch
 
     out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise Fail(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
     with contextlib.ExitStack() as stack:
@@ -72,10 +63,13 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
         from coursereview.docx_package import source_date
 
-        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date())
+        result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date(),
+                           create_outdir=True)
     for row in result.rows:
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)
+    if not result.written:  # nothing to review: each path said why, and nothing was written
+        raise SystemExit(2)
     verdicts = [r.verdict for r in result.rows]
     click.echo(
         f"{len(result.rows)} submissions: {verdicts.count('approvable')} approvable, "
@@ -87,16 +81,17 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--approve", "decision", flag_value="approved", help="Approve the program.")
-@click.option("--return", "decision", flag_value="returned", help="Return it to the provider (status update).")
+@click.option("--approve", is_flag=True, help="Approve the program.")
+@click.option("--return", "return_", is_flag=True, help="Return it to the provider (status update).")
 @click.option("--reviewer", required=True, metavar="NAME", help="Who decides (recorded with the decision).")
-@click.option("--note", default="", metavar="TEXT", help="Why; required with --override.")
+@click.option("--note", default="", metavar="TEXT",
+              help="Why; required with --override, and with --return (what is still required).")
 @click.option("--override", is_flag=True, help="Approve although the tool finds the program not approvable.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
-@_db_option
+@db_option()
 @one_line_errors
-def decide(file: str, decision: str | None, reviewer: str, note: str, override: bool, criteria_ref: str | None,
-           db: str) -> None:
+def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, override: bool,
+           criteria_ref: str | None, db: str | None) -> None:
     """Record IIMC's decision on a submission in the decision register.
 
     The register keeps the submission's content hash, the criteria set (id, version, hash), the
@@ -106,9 +101,17 @@ def decide(file: str, decision: str | None, reviewer: str, note: str, override: 
     \b
     Example:
       coursereview decide examples/academy.yaml --approve --reviewer "R. Staff"
+      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" \\
+        --note "Attach the certificate template"
     """
-    if decision is None:
+    if approve and return_:
+        raise Fail("give either --approve or --return, not both")
+    if not (approve or return_):
         raise Fail("give --approve or --return")
+    if return_ and not note.strip():
+        raise Fail("a return needs --note saying what is still required")
+    decision = "approved" if approve else "returned"
+    db = register_path(db)  # the only command that creates a register
     review = check(load_submission(file), criteria_ref)
     from coursereview.register import record_decision  # sqlite3 loads only for register commands
 
@@ -123,19 +126,26 @@ def decide(file: str, decision: str | None, reviewer: str, note: str, override: 
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per decision; json: a list of decision objects.")
-@_db_option
+@db_option()
 @one_line_errors
-def history_cmd(file: str | None, fmt_: str, db: str) -> None:
+def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
     """List the recorded decisions, oldest first (only those on FILE's current content when given).
 
     \b
     Example:
       coursereview history examples/academy.yaml --format json
     """
+    path = register_to_read(db)
     sha = load_submission(file).sha256 if file else None
+    if path is None:
+        if fmt_ == "json":
+            click.echo("[]")
+        else:
+            click.echo(f"no decision register {register_path(db)} here; `coursereview decide` creates one")
+        return
     from coursereview.register import history
 
-    entries = history(db, sha)
+    entries = history(path, sha)
     if fmt_ == "json":
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return
@@ -150,14 +160,16 @@ def history_cmd(file: str | None, fmt_: str, db: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The letter (.docx).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
-@_db_option
+@db_option()
 @one_line_errors
-def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: str) -> None:
+def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: str | None) -> None:
     """Write the status letter to the provider: approved, or returned with what is still required.
 
     The newest decision recorded for the submission decides which letter it is; without one, the
     tool's verdict does. A returned letter lists every error the check found, in plain words, with
-    where to fix it. The same input gives the same bytes (set SOURCE_DATE_EPOCH to stamp a date).
+    where to fix it. The date in the letter is the recorded decision's (no date without one).
+    The same submission, decision and SOURCE_DATE_EPOCH give the same bytes: SOURCE_DATE_EPOCH
+    (seconds since 1970) sets the times in the document's properties and zip, else 2000-01-01.
 
     \b
     Example:
@@ -169,12 +181,18 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     if Path(output).suffix.lower() != ".docx":
         raise Fail(f"{output}: a letter is a Word document; give a .docx name")
     check_writable(output, force)
+    path = register_to_read(db)
     review = check(load_submission(file), criteria_ref)
-    from coursereview.register import latest_decision
+    decision = None
+    if path is not None:
+        from coursereview.register import latest_decision
 
-    decision = latest_decision(db, review.submission.sha256)
+        decision = latest_decision(path, review.submission.sha256)
     data = build_letter(review, decision, source_date())
     write_atomic(output, data, force)
+    if decision is None:
+        where = f"in {path}" if path else f"(no decision register {register_path(db)} here)"
+        click.echo(f"{file}: no decision recorded {where}; the letter follows the tool's verdict", err=True)
     source = f"decision by {decision.reviewer}" if decision else f"verdict: {review.verdict_text}"
     click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")
 

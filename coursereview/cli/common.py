@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -40,3 +41,31 @@ def one_line_errors(func: F) -> F:
 
 
 CRITERIA_HELP = "Judge by this criteria set: a shipped id, id@version, or a criteria YAML file."
+
+DEFAULT_DB = "coursereview.db"  # coursereview.register.DEFAULT_DB says the same (the CLI loads sqlite3 lazily)
+DB_HELP = "The decision register (SQLite). Default: coursereview.db here, or $COURSEREVIEW_DB."
+
+
+def db_option(help: str = DB_HELP) -> Callable[[F], F]:
+    """Return the --db option: None when neither --db nor $COURSEREVIEW_DB is given (see ``register_path``)."""
+    return click.option("--db", "db", metavar="PATH", envvar="COURSEREVIEW_DB", default=None, show_envvar=True,
+                        help=help)
+
+
+def register_path(db: str | None) -> str:
+    """Return the register a command records into: the one given, else coursereview.db here."""
+    if db == "":
+        raise Fail("--db: give the path of the decision register")
+    return db or DEFAULT_DB
+
+
+def register_to_read(db: str | None) -> str | None:
+    """Return the register a reading command uses, or None when the default one does not exist.
+
+    A register named with --db or $COURSEREVIEW_DB must exist: a typo must not read as "no decision".
+    """
+    if db is None:
+        return DEFAULT_DB if Path(DEFAULT_DB).exists() else None
+    if not Path(register_path(db)).exists():
+        raise Fail(f"{db}: no such decision register")
+    return db

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from coursereview.check import check, load_submission
-from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
+from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_to_read
 from coursereview.hours import fmt as fmt_number
 from coursereview.io import check_writable, write_atomic
 from coursereview.load import parse_text, read_bytes
@@ -27,8 +27,8 @@ from coursereview.schema import build_submission
               help="Output format; default: from the OUT suffix (md when OUT is '-').")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
-@click.option("--db", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Decision register: show IIMC's latest recorded decision in the approval block.")
+@db_option("Decision register: show IIMC's latest recorded decision in the approval block. "
+           "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
 @one_line_errors
 def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: str | None,
            db: str | None) -> None:
@@ -55,8 +55,9 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
         raise Fail(f"cannot write {fmt} to stdout; give a file name with -o")
     if not to_stdout:
         check_writable(output, force)
+    path = register_to_read(db)
     review = check(load_submission(file), criteria_ref)
-    decision = _latest_decision(db, review) if db else None
+    decision = _latest_decision(path, review) if path else None
     data = render_review(review, fmt, decision, stamp=source_date())
     summary = f"{review.verdict_text}: {fmt_hours(review)}"
     if to_stdout:
@@ -167,6 +168,4 @@ def _latest_decision(db: str, review: Review) -> Decision | None:
         from coursereview.register import latest_decision
     except ImportError:
         raise Fail("--db: this installation has no decision register (coursereview.register)") from None
-    if not Path(db).is_file():
-        raise Fail(f"{db}: no such decision register")
     return latest_decision(db, review.submission.sha256)

@@ -1,0 +1,14 @@
+"""Shared test setup: every test runs away from the developer's own decision register."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in an empty folder without $COURSEREVIEW_DB, so no coursereview.db of the developer's is read."""
+    monkeypatch.delenv("COURSEREVIEW_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
