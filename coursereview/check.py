@@ -34,15 +34,22 @@ def choose_criteria(submission: Submission, criteria: CriteriaSet | str | None =
         if program.criteria:
             return resolve_criteria(program.criteria, program.kind, program.start, shipped_only=True)
         if program.kind is None:
-            kind_findings = [f for f in submission.findings if f.path == ("program", "kind")]
-            detail = str(kind_findings[0]) if kind_findings else f"{submission.sources.value(('program',))}: " \
-                "program.kind is missing"
-            raise CriteriaError(f"{detail}; cannot choose a criteria set without a program kind (or give --criteria)")
+            raise CriteriaError(f"{_kind_problem(submission)}; cannot choose a criteria set without a program kind "
+                                "(or give --criteria)")
         return resolve_criteria(None, program.kind, program.start)
     except CriteriaError as exc:
         message = str(exc)
-        raise CriteriaError(message if message.startswith(submission.file) else f"{submission.file}: {message}") \
-            from None
+        if not message.startswith(submission.file):
+            message = f"{submission.file}: {message}"
+        raise CriteriaError(message) from None
+
+
+def _kind_problem(submission: Submission) -> str:
+    """Return the finding about program.kind (with its did-you-mean), or a line saying it is missing."""
+    for finding in submission.findings:
+        if finding.path == ("program", "kind"):
+            return str(finding)
+    return f"{submission.sources.value(('program',))}: program.kind is missing"
 
 
 def check(submission: Submission, criteria: CriteriaSet | str | None = None) -> Review:

@@ -51,6 +51,10 @@ class Tally:
         """Return ``minutes`` as contact hours, rounded to 2 decimals for display and JSON."""
         return round(minutes / self.hour_minutes, 2)
 
+    def summary(self) -> str:
+        """Return 'N contact hours, M points (category)', the line every summary shows."""
+        return f"{fmt(self.contact_hours)} contact hours, {fmt(self.points)} points ({self.category})"
+
     def area_hours(self) -> dict[str, float]:
         return {area: self.hours(m) for area, m in self.area_minutes.items()}
 

@@ -347,23 +347,20 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     return value
 
 
-class Int(int):
-    """An integer read from YAML that remembers how it was typed (``1300`` may be a time)."""
+class _KeepsText:
+    """A number that remembers how it was typed: ``1300`` or ``8.30`` may be a time of day."""
 
     text: str
 
-    def __new__(cls, text: str) -> Int:
-        self = super().__new__(cls, text)
+    def __new__(cls, text: str) -> _KeepsText:
+        self = super().__new__(cls, text)  # type: ignore[call-arg]
         self.text = text
         return self
 
 
-class Float(float):
-    """A number read from YAML that remembers how it was typed (``8.30`` may be a time)."""
+class Int(_KeepsText, int):
+    """An integer read from YAML, with the text it was typed as."""
 
-    text: str
 
-    def __new__(cls, text: str) -> Float:
-        self = super().__new__(cls, text)
-        self.text = text
-        return self
+class Float(_KeepsText, float):
+    """A decimal number read from YAML, with the text it was typed as."""

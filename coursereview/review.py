@@ -53,6 +53,11 @@ class Review:
         return tuple(f for f in self.findings if f.severity == "warning")
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Return how many findings there are of each severity."""
+        return {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")}
+
+    @property
     def verdict_text(self) -> str:
         """Return the verdict as people write it: 'approvable with notes'."""
         return self.verdict.replace("-", " ")
@@ -86,6 +91,6 @@ class Review:
                 "areas": t.area_hours(),
                 "days": {d.isoformat(): t.hours(m) for d, m in t.day_minutes.items()},
             },
-            "counts": {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")},
+            "counts": self.counts,
             "findings": [f.to_dict() for f in self.findings],
         }

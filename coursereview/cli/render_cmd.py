@@ -9,7 +9,6 @@ import click
 
 from coursereview.check import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_to_read
-from coursereview.hours import fmt as fmt_number
 from coursereview.io import check_writable, write_atomic
 from coursereview.load import parse_text, read_bytes
 from coursereview.model import Submission
@@ -59,7 +58,7 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
     review = check(load_submission(file), criteria_ref)
     decision = _latest_decision(path, review) if path else None
     data = render_review(review, fmt, decision, stamp=source_date())
-    summary = f"{review.verdict_text}: {fmt_hours(review)}"
+    summary = f"{review.verdict_text}: {review.tally.summary()}"
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -116,13 +115,7 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
     for key, fmt, target in targets:
         review = reviews[key]
         write_atomic(target, render_review(review, fmt, stamp=source_date()), force)
-        click.echo(f"wrote {target} ({review.verdict_text}: {fmt_hours(review)})")
-
-
-def fmt_hours(review: Review) -> str:
-    """Return 'N contact hours, M points (category)' for the summary lines."""
-    t = review.tally
-    return f"{fmt_number(t.contact_hours)} contact hours, {fmt_number(t.points)} points ({t.category})"
+        click.echo(f"wrote {target} ({review.verdict_text}: {review.tally.summary()})")
 
 
 def _format(output: str, given: str | None) -> str:

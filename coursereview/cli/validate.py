@@ -58,10 +58,10 @@ def _print_text(review: Review, explain: bool) -> None:
     for finding in review.findings:
         click.echo(str(finding))
     t = review.tally
-    counts = review.to_dict()["counts"]
+    counts = review.counts
     click.echo(
         f"{review.submission.file}: {review.verdict_text.upper()} by {review.criteria.ref}: "
-        f"{fmt(t.contact_hours)} contact hours, {fmt(t.points)} points ({t.category}); "
+        f"{t.summary()}; "
         f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
     )
     areas = ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items())

@@ -43,7 +43,7 @@ def review_context(review: Review, decision: Decision | None = None) -> dict[str
     """Return everything the review document shows, as plain strings, lists and dicts."""
     sub, crit, tally = review.submission, review.criteria, review.tally
     program, provider = sub.program, sub.provider
-    counts = {s: sum(f.severity == s for f in review.findings) for s in SEVERITY_TITLES}
+    counts = review.counts
     title = program.title or "Untitled program"
     return {
         "title": title,
