@@ -91,10 +91,8 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
         data, sources = _parse_yaml(text, file)
     _check_text(data, (), sources)
     if not isinstance(data, dict):
-        raise InputError(
-            Location(file, 1, 1),
-            "the top level must be a mapping with keys such as 'schema', 'provider', 'program', 'sessions'",
-        )
+        keys = "'schema', 'provider', 'program', 'sessions'" if schema_id == SCHEMA_ID else "'id', 'version', 'rules'"
+        raise InputError(Location(file, 1, 1), f"the top level must be a mapping with keys such as {keys}")
     if schema_id is not None and data.get("schema", schema_id) != schema_id:
         raise InputError(
             sources.value(("schema",)), f"unknown schema {data['schema']!r}; this version reads {schema_id!r}"

@@ -137,3 +137,12 @@ def test_criteria_check_problems(tmp_path: Path) -> None:
     custom.write_text(text)
     result = runner.invoke(main, ["criteria", "check", str(custom)])
     assert result.exit_code == 1 and "min_hours is set but the rule areas.min_hours is absent" in result.stdout
+
+
+def test_a_criteria_file_that_is_not_a_mapping_is_told_what_a_criteria_set_holds(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("hi\n")
+    result = CliRunner().invoke(main, ["criteria", "check", str(bad)])
+    assert result.exit_code == 2
+    expected = "the top level must be a mapping with keys such as 'id', 'version', 'rules'"
+    assert result.stderr.strip() == f"{bad}:1:1: {expected}"
