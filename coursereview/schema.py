@@ -289,6 +289,6 @@ def _finding(p: Problem, document: Document) -> F.Finding:
     hint = ""
     for validator in getattr(field, "validators", ()):
         if isinstance(validator, validate.OneOf) and isinstance(raw, str):
-            close = difflib.get_close_matches(raw, [str(c) for c in validator.choices], n=1, cutoff=0.5)
+            close = difflib.get_close_matches(raw.lower(), [str(c) for c in validator.choices], n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else ""
     return F.make("S003", p.path, location, hint=hint, field=sources.label(p.path), detail=p.message.rstrip("."))

@@ -146,3 +146,11 @@ def test_a_criteria_file_that_is_not_a_mapping_is_told_what_a_criteria_set_holds
     assert result.exit_code == 2
     expected = "the top level must be a mapping with keys such as 'id', 'version', 'rules'"
     assert result.stderr.strip() == f"{bad}:1:1: {expected}"
+
+
+def test_a_misspelt_choice_in_any_case_gets_a_suggestion(tmp_path: Path) -> None:
+    doc = copy.deepcopy(BASE)
+    doc["sessions"][0]["level"] = "Advancd"
+    review = check(load_submission(_write(tmp_path, doc)))
+    (finding,) = [f for f in review.findings if f.code == "S003"]
+    assert finding.hint == "did you mean 'advanced'?"
