@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 
 from coursereview import check, load_submission
-from coursereview.batch import UNREADABLE, run_batch
-from coursereview.render import render
+from coursereview.documents import render
+from coursereview.staff.batch import UNREADABLE, run_batch
 
 AREAS = ["government", "clerk-role", "management", "interpersonal", "professional", "special-topics"]
 SEED = 20270517

@@ -15,9 +15,9 @@ from pathlib import Path
 import docx
 
 from coursereview.criteria import resolve_criteria
-from coursereview.form_docx import build_form
-from coursereview.form_fields import SESSIONS
-from coursereview.intake_docx import read_form
+from coursereview.documents.form import build_form
+from coursereview.intake.fields import SESSIONS
+from coursereview.intake.form import read_form
 
 RUNS = 7
 

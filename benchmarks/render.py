@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 
 from coursereview import check, load_submission
-from coursereview.render import render
-from coursereview.render.context import review_context
+from coursereview.documents import render
+from coursereview.documents.review_context import review_context
 from coursereview.review import Review
 
 AREAS = ["government", "clerk-role", "management", "interpersonal", "professional", "special-topics"]

@@ -2,9 +2,9 @@
 
 from coursereview.check import check, choose_criteria, load_submission
 from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
+from coursereview.documents import render
 from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
 from coursereview.findings import CATALOG, Finding
-from coursereview.render import render
 from coursereview.review import Decision, Review
 
 __version__ = "0.1.0"

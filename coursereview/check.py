@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path as FsPath
 
 from coursereview.criteria import CriteriaSet, resolve_criteria
 from coursereview.errors import CriteriaError
-from coursereview.hours import tally
-from coursereview.load import load_document
-from coursereview.model import Submission
+from coursereview.intake import load_document
 from coursereview.review import Review, verdict_of
 from coursereview.rules import Context, families
 from coursereview.schema import build_submission
+from coursereview.schema.model import Submission
+from coursereview.tally import tally
 
 
 def load_submission(path: str | FsPath) -> Submission:
@@ -55,6 +56,7 @@ def _kind_problem(submission: Submission) -> str:
 def check(submission: Submission, criteria: CriteriaSet | str | None = None) -> Review:
     """Return the Review of ``submission`` under ``criteria`` (a set, an id[@version], a file, or None)."""
     chosen = choose_criteria(submission, criteria)
+    submission = _area_ids(submission, chosen)
     totals = tally(submission, chosen)
     ctx = Context(submission, chosen, totals)
     found = list(submission.findings)
@@ -62,3 +64,12 @@ def check(submission: Submission, criteria: CriteriaSet | str | None = None) -> 
         found.extend(rule_check(ctx))
     ordered = tuple(sorted(found, key=lambda f: f.sort_key()))
     return Review(submission, chosen, ordered, totals, verdict_of(ordered))
+
+
+def _area_ids(submission: Submission, criteria: CriteriaSet) -> Submission:
+    """Return ``submission`` with each session's area given by title (or "id - title") read as its id."""
+    sessions = []
+    for s in submission.sessions:
+        known = criteria.area_id(s.area) if s.area else None
+        sessions.append(replace(s, area=known) if known and known != s.area else s)
+    return replace(submission, sessions=tuple(sessions))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from coursereview.location import Location, format_path
 
-SEVERITIES = ("error", "warning", "info")
 INTEGRITY = "coursereview/submission@1 (data integrity)"  # the criterion cited by findings no rule drives
 
 

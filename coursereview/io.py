@@ -1,4 +1,4 @@
-"""Write outputs safely: all or nothing (temp file + rename), never over an existing file unless forced."""
+"""Files in and out: read with a size limit, refusing special files; write all or nothing (temp file + rename)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from coursereview.errors import OutputError
+from coursereview.errors import InputError, OutputError
+
+MAX_BYTES = 2 * 1024 * 1024  # the largest submission or criteria file read
 
 
 def write_atomic(path: str | Path, data: bytes | str, force: bool = False) -> Path:
@@ -66,3 +68,29 @@ def check_writable(path: str | Path, force: bool = False) -> None:
         raise OutputError(f"{path}: already exists; use --force to replace it")
     if not path.parent.is_dir():
         raise OutputError(f"{path}: folder {path.parent} does not exist")
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """Return the bytes of ``path``, refusing missing, special and oversized files."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise InputError(name, "not a regular file")
+        if size > limit:
+            raise InputError(name, f"file is {_size(size)}; the limit for a submission is {_size(limit)}")
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory, not a file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    if len(raw) > limit:
+        raise InputError(name, f"file is larger than the limit of {_size(limit)}")
+    return raw
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KiB"

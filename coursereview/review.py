@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from coursereview.criteria import CriteriaSet
 from coursereview.findings import Finding
-from coursereview.hours import Tally
-from coursereview.model import Submission
-
-VERDICTS = ("approvable", "approvable-with-notes", "not-approvable")
+from coursereview.schema.model import Submission
+from coursereview.tally import Tally
 
 
 def verdict_of(findings: tuple[Finding, ...]) -> str:

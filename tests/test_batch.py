@@ -13,10 +13,10 @@ import yaml
 from click.testing import CliRunner
 
 from coursereview import check, load_submission
-from coursereview.batch import MANIFEST, UNCHANGED, UNREADABLE, collect, plan, run_batch
 from coursereview.cli import main
+from coursereview.documents import render
 from coursereview.errors import OutputError
-from coursereview.render import render
+from coursereview.staff.batch import MANIFEST, UNCHANGED, UNREADABLE, collect, plan, run_batch
 
 DATA = Path(__file__).parent / "data"
 BASE = yaml.safe_load((DATA / "base-institute.yaml").read_text())
@@ -119,9 +119,9 @@ def test_batch_reviews_every_submission_and_writes_a_correct_register(queue: Pat
 
 
 def test_docx_submission_is_reviewed_when_the_importer_exists(tmp_path: Path) -> None:
-    if importlib.util.find_spec("coursereview.intake_docx") is None:
-        pytest.skip("the docx importer (coursereview.intake_docx) is not on this branch")
-    form_docx = pytest.importorskip("coursereview.form_docx")
+    if importlib.util.find_spec("coursereview.intake.form") is None:
+        pytest.skip("the docx importer (coursereview.intake.form) is not on this branch")
+    form_docx = pytest.importorskip("coursereview.documents.form")
     from coursereview.criteria import resolve_criteria
 
     queue = tmp_path / "queue"
@@ -193,7 +193,7 @@ def test_killed_half_way_then_rerun_completes_without_duplicates(tmp_path: Path,
 
 def test_a_crash_reviewing_one_submission_never_stops_the_batch(queue: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import coursereview.batch as batch
+    import coursereview.staff.batch as batch
 
     real = batch.check
 
@@ -328,7 +328,7 @@ import os
 import sys
 import time
 
-import coursereview.batch as batch
+import coursereview.staff.batch as batch
 from coursereview.cli import main
 
 _real = batch.process
@@ -432,7 +432,7 @@ def _stuck_unless_first(job):
     """Review program-0 at once; hang on every other submission (a worker stuck in a pathological file)."""
     import time
 
-    import coursereview.batch as batch
+    import coursereview.staff.batch as batch
 
     if not job.file.endswith("program-0.yaml"):
         time.sleep(120)
@@ -444,7 +444,7 @@ def test_a_stop_terminates_workers_still_busy_after_the_grace_time(tmp_path: Pat
     import multiprocessing
     import time
 
-    import coursereview.batch as batch
+    import coursereview.staff.batch as batch
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the stand-in review function reaches the workers only when they are forked")

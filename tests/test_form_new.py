@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from coursereview.cli import main
 from coursereview.criteria import resolve_criteria
-from coursereview.form_docx import INSTRUCTOR_ROWS, SESSION_ROWS
-from coursereview.load import load_document, parse_text
-from coursereview.template_yaml import dump_submission, scalar
+from coursereview.documents.form import INSTRUCTOR_ROWS, SESSION_ROWS
+from coursereview.documents.yaml_template import dump_submission, scalar
+from coursereview.intake import load_document, parse_text
 
 
 def _new(tmp_path: Path, name: str, *args: str) -> Path:

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from coursereview.check import check, load_submission
 from coursereview.cli import main
-from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
-from coursereview.intake_docx import read_form
-from coursereview.load import load_document
+from coursereview.intake import load_document
+from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.intake.form import read_form
 from coursereview.parsing import clean, parse_date, parse_time
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
@@ -182,7 +182,7 @@ def test_round_trip_gives_the_same_data_and_findings(tmp_path: Path, data: dict[
     assert CliRunner().invoke(main, ["new", "-o", str(form), "--kind", kind]).exit_code == 0
     filled = fill_form(form, data, tmp_path / "filled.docx")
     source = tmp_path / "source.yaml"
-    from coursereview.template_yaml import dump_submission
+    from coursereview.documents.yaml_template import dump_submission
 
     source.write_text(dump_submission(data))
     assert read_form(filled).data == normalise(data)
@@ -231,7 +231,7 @@ def test_missing_and_unreadable_values_are_named_and_explained_as_the_form_has_t
          "write dates as month/day/year, e.g. 7/12/2027"),
     }
     source = tmp_path / "source.yaml"  # the same data in YAML keeps YAML's names and hints
-    from coursereview.template_yaml import dump_submission
+    from coursereview.documents.yaml_template import dump_submission
 
     source.write_text(dump_submission(data))
     in_yaml = {(f.code, f.message, f.hint) for f in check(load_submission(source)).findings if f.code == "S002"}

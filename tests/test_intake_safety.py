@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from coursereview.cli import main
-from coursereview.docx_safety import MAX_COLUMNS, MAX_ROWS
+from coursereview.word.safety import MAX_COLUMNS, MAX_ROWS
 
 
 def _blank(tmp_path: Path) -> bytes:

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from coursereview import check, load_submission
 from coursereview.cli import main
-from coursereview.letter import build_letter, letter_kind, required_items
+from coursereview.documents.letter import build_letter, letter_kind, required_items
 from coursereview.location import Location
-from coursereview.register import record_decision
 from coursereview.review import Decision, Review
+from coursereview.staff.register import record_decision
 
 DATA = Path(__file__).parent / "data"
 CLEAN = DATA / "base-institute.yaml"

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from coursereview.cli import main
-from coursereview.load import MAX_BYTES, parse_text
+from coursereview.intake import MAX_BYTES, parse_text
 
 GOOD_HEAD = b"schema: coursereview/submission@1\n"
 
@@ -102,7 +102,7 @@ def test_pure_python_parser_gives_the_same_lines(monkeypatch: pytest.MonkeyPatch
     """Where libyaml is not installed the pure-Python parser runs: same errors, same locations."""
     import yaml
 
-    from coursereview import load
+    from coursereview.intake import text as load
 
     monkeypatch.setattr(load, "_Loader", yaml.SafeLoader)
     path = tmp_path / name

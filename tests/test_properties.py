@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coursereview import check
-from coursereview.load import Document
+from coursereview.intake import Document
 from coursereview.location import SourceMap
 from coursereview.schema import build_submission
 

@@ -16,11 +16,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import coursereview.register as register
+import coursereview.staff.register as register
 from coursereview import check, load_submission
 from coursereview.cli import main
-from coursereview.register import DecisionError, RegisterError, history, latest_decision, record_decision
 from coursereview.review import Review
+from coursereview.staff.register import DecisionError, RegisterError, history, latest_decision, record_decision
 
 DATA = Path(__file__).parent / "data"
 CLEAN = DATA / "base-institute.yaml"

@@ -12,11 +12,11 @@ import docx
 import pytest
 
 from coursereview import check, load_submission
+from coursereview.documents import render, source_date
+from coursereview.documents.review_context import SECTIONS
 from coursereview.errors import CourseReviewError
-from coursereview.hours import fmt
-from coursereview.render import render, source_date
-from coursereview.render.context import SECTIONS
 from coursereview.review import Decision, Review
+from coursereview.tally import fmt
 
 SCRIPT = "<script>alert(1)</script>"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

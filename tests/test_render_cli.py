@@ -102,7 +102,7 @@ def test_existing_output_untouched_without_force(failing: Path, tmp_path: Path, 
 
 
 def test_failure_mid_render_leaves_no_file(clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coursereview.render import docx as docx_builder
+    from coursereview.documents import review_docx as docx_builder
 
     def explode(ctx: dict, stamp: dt.datetime) -> bytes:
         raise RuntimeError("disk on fire")
@@ -129,9 +129,9 @@ def test_db_shows_the_recorded_decision(clean: Path, tmp_path: Path, monkeypatch
         seen.append((db_path, sha256))
         return Decision("approved", "Robin Reviewer", dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC))
 
-    register = types.ModuleType("coursereview.register")
+    register = types.ModuleType("coursereview.staff.register")
     register.latest_decision = latest_decision  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "coursereview.register", register)
+    monkeypatch.setitem(sys.modules, "coursereview.staff.register", register)
     db = tmp_path / "decisions.db"
     db.write_bytes(b"")
     result = run("render", str(clean), "-o", "-", "--format", "md", "--db", str(db))
@@ -202,7 +202,7 @@ def test_example_refuses_to_overwrite_anything_without_force(examples: Path, tmp
 
 def test_shipped_examples_render() -> None:
     from coursereview.check import check, load_submission
-    from coursereview.render import render
+    from coursereview.documents import render
     from coursereview.resources import examples_dir
 
     shipped = sorted(p for p in examples_dir().iterdir() if p.name.endswith(".yaml"))
@@ -221,7 +221,7 @@ def test_example_without_examples_is_one_line(tmp_path: Path, monkeypatch: pytes
 
 
 def test_db_with_the_real_register(failing: Path, tmp_path: Path) -> None:
-    register = pytest.importorskip("coursereview.register")
+    register = pytest.importorskip("coursereview.staff.register")
     from coursereview.check import check, load_submission
 
     db = tmp_path / "decisions.db"
@@ -261,7 +261,7 @@ def test_bad_source_date_epoch_is_one_line_exit_2(tmp_path: Path, monkeypatch: p
 
 def test_db_from_the_environment_or_the_working_folder(failing: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    register = pytest.importorskip("coursereview.register")
+    register = pytest.importorskip("coursereview.staff.register")
     from coursereview.check import check, load_submission
 
     monkeypatch.chdir(tmp_path)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from coursereview import check, load_submission
-from coursereview.hours import fmt
-from coursereview.render import render
+from coursereview.documents import render
+from coursereview.tally import fmt
 
 BASE = Path(__file__).parent / "data" / "base-institute.yaml"
 

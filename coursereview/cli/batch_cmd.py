@@ -46,7 +46,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     Example:
       coursereview batch submissions/ -o reviews/ --format docx,html -j 4
     """
-    from coursereview.batch import UNCHANGED, UNREADABLE, run_batch
+    from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
     out = Path(outdir)
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
@@ -61,7 +61,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
                 bar.append(stack.enter_context(click.progressbar(length=total, label="Reviewing", file=sys.stderr)))
             bar[0].update(1)
 
-        from coursereview.docx_package import source_date
+        from coursereview.word.package import source_date
 
         result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date(),
                            create_outdir=True)
@@ -113,7 +113,7 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
     decision = "approved" if approve else "returned"
     db = register_path(db)  # the only command that creates a register
     review = check(load_submission(file), criteria_ref)
-    from coursereview.register import record_decision  # sqlite3 loads only for register commands
+    from coursereview.staff.register import record_decision  # sqlite3 loads only for register commands
 
     recorded = record_decision(db, review, decision, reviewer, note, override)
     how = " (override)" if recorded.override else ""
@@ -143,7 +143,7 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
         else:
             click.echo(f"no decision register {register_path(db)} here; `coursereview decide` creates one")
         return
-    from coursereview.register import history
+    from coursereview.staff.register import history
 
     entries = history(path, sha)
     if fmt_ == "json":
@@ -175,8 +175,8 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     Example:
       coursereview letter examples/not-approvable.yaml -o status-update.docx
     """
-    from coursereview.docx_package import source_date
-    from coursereview.letter import build_letter, letter_kind
+    from coursereview.documents.letter import build_letter, letter_kind
+    from coursereview.word.package import source_date
 
     if Path(output).suffix.lower() != ".docx":
         raise Fail(f"{output}: a letter is a Word document; give a .docx name")
@@ -185,7 +185,7 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     review = check(load_submission(file), criteria_ref)
     decision = None
     if path is not None:
-        from coursereview.register import latest_decision
+        from coursereview.staff.register import latest_decision
 
         decision = latest_decision(path, review.submission.sha256)
     data = build_letter(review, decision, source_date())

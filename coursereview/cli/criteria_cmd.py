@@ -6,7 +6,7 @@ import click
 
 from coursereview.cli.common import one_line_errors
 from coursereview.criteria import check_criteria_file, load_criteria_file, resolve_criteria, shipped_criteria
-from coursereview.hours import fmt
+from coursereview.tally import fmt
 
 
 @click.group()

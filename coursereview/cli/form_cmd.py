@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
-from coursereview.criteria import KINDS, resolve_criteria
+from coursereview.criteria import resolve_criteria
 from coursereview.io import check_writable, write_atomic
+from coursereview.vocabulary import KINDS
 
 
 @click.command("new")
@@ -40,11 +41,11 @@ def new(output: str, kind: str, criteria_ref: str | None, force: bool) -> None:
     if kind not in criteria.kinds:
         raise Fail(f"criteria set {criteria.ref} is for {', '.join(criteria.kinds)} programs, not {kind}")
     if suffix == ".docx":
-        from coursereview.form_docx import build_form
+        from coursereview.documents.form import build_form
 
         data: bytes | str = build_form(criteria, kind, criteria_ref)
     else:
-        from coursereview.template_yaml import blank_submission
+        from coursereview.documents.yaml_template import blank_submission
 
         data = blank_submission(criteria, kind, criteria_ref)
     write_atomic(output, data, force)
@@ -71,8 +72,8 @@ def import_(form: str, output: str, force: bool) -> None:
     if Path(output).suffix.lower() not in (".yaml", ".yml"):
         raise Fail(f"{output}: the output of import is YAML; name it .yaml")
     check_writable(output, force)
-    from coursereview.intake_docx import read_form
-    from coursereview.template_yaml import dump_submission
+    from coursereview.documents.yaml_template import dump_submission
+    from coursereview.intake.form import read_form
 
     document = read_form(form)
     write_atomic(output, dump_submission(document.data, document.file), force)
@@ -82,7 +83,7 @@ def import_(form: str, output: str, force: bool) -> None:
 
 def write_criteria_document(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
     """Write criteria set ``ref`` as a docx, md or html document (``criteria show --format``)."""
-    from coursereview.criteria_doc import FORMATS, criteria_document
+    from coursereview.documents.criteria_doc import FORMATS, criteria_document
 
     if fmt_ is None and output:
         fmt_ = {".htm": "html", ".markdown": "md"}.get(Path(output).suffix.lower(), Path(output).suffix.lower()[1:])

@@ -9,13 +9,13 @@ import click
 
 from coursereview.check import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_to_read
+from coursereview.documents import FORMATS, TEXT_FORMATS, format_for, source_date
+from coursereview.documents import render as render_review
+from coursereview.intake import parse_text, read_bytes
 from coursereview.io import check_writable, write_atomic
-from coursereview.load import parse_text, read_bytes
-from coursereview.model import Submission
-from coursereview.render import FORMATS, TEXT_FORMATS, format_for, source_date
-from coursereview.render import render as render_review
 from coursereview.review import Decision, Review
 from coursereview.schema import build_submission
+from coursereview.schema.model import Submission
 
 
 @click.command()
@@ -158,7 +158,7 @@ def _load_example(path: Path) -> Submission:
 def _latest_decision(db: str, review: Review) -> Decision | None:
     """Return IIMC's latest decision on this submission from the decision register at ``db``."""
     try:
-        from coursereview.register import latest_decision
+        from coursereview.staff.register import latest_decision
     except ImportError:
-        raise Fail("--db: this installation has no decision register (coursereview.register)") from None
+        raise Fail("--db: this installation has no decision register (coursereview.staff.register)") from None
     return latest_decision(db, review.submission.sha256)

@@ -9,8 +9,8 @@ import click
 from coursereview.check import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, one_line_errors
 from coursereview.errors import CourseReviewError
-from coursereview.hours import fmt
 from coursereview.review import Review
+from coursereview.tally import fmt
 
 
 @click.command()

@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
-from coursereview.hours import counts, fmt
-from coursereview.rules import Context
+from coursereview.rules.context import Context
+from coursereview.tally import counts, fmt
 
 CODES = ("A001", "A002", "A003", "A004", "A005")
 

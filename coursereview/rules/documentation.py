@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from coursereview.criteria import LEVELS
 from coursereview.findings import Finding
-from coursereview.rules import Context
+from coursereview.rules.context import Context
+from coursereview.vocabulary import LEVELS
 
 CODES = ("D001", "D002", "D003", "D004", "D005", "D006")
 

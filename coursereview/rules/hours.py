@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
-from coursereview.hours import counts, fmt
-from coursereview.rules import Context
+from coursereview.rules.context import Context
+from coursereview.tally import counts, fmt
 
 CODES = ("H001", "H002", "H003", "H004", "H005", "H006", "H007")
 

@@ -6,9 +6,9 @@ import difflib
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
-from coursereview.hours import counts
-from coursereview.rules import Context
+from coursereview.rules.context import Context
 from coursereview.rules.timetable import double_bookings
+from coursereview.tally import counts
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
 

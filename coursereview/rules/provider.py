@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
-from coursereview.rules import Context
+from coursereview.rules.context import Context
 
 CODES = ("P001", "P002")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
-from coursereview.model import Session
-from coursereview.rules import Context
+from coursereview.rules.context import Context
+from coursereview.schema.model import Session
 
 CODES = ("T001", "T002", "T003", "T004")
 

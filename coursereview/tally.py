@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from coursereview.criteria import CriteriaSet
-from coursereview.model import Session, Submission
+from coursereview.schema.model import Session, Submission
+from coursereview.wording import fmt
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,6 @@ class Tally:
             lines.append(f"below the {fmt(self.point_minimum)}-point minimum: no points are awarded")
         lines.append(f"points a participant earns: {fmt(self.points)} {self.category}")
         return lines
-
-
-def fmt(value: float) -> str:
-    """Return hours or points for people: ``40.0``, ``37.5``, ``22.33``."""
-    text = f"{value:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
 
 
 def _floor(value: Fraction, unit: float) -> float:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from coursereview.docx_package import DEFAULT_STAMP, save_reproducible
 from coursereview.findings import Finding
-from coursereview.hours import fmt
 from coursereview.location import Location
 from coursereview.review import Decision, Review
+from coursereview.tally import fmt
+from coursereview.word.package import DEFAULT_STAMP, save_reproducible
 
 
 @dataclass(frozen=True)

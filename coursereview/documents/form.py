@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from coursereview.criteria import CriteriaSet
-from coursereview.criteria_doc import hours_lines, number, rule_sentence
-from coursereview.docx_package import save_reproducible
-from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.criteria.describe import hours_lines, rule_sentence
+from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.word.package import save_reproducible
+from coursereview.wording import number
 
 SESSION_ROWS = 60
 INSTRUCTOR_ROWS = 12

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coursereview.criteria import KINDS, LEVELS, SESSION_KINDS
-from coursereview.schema import DELIVERY
+from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from coursereview.check import check, load_submission
 from coursereview.criteria import resolve_criteria
-from coursereview.docx_package import DEFAULT_STAMP
 from coursereview.errors import CourseReviewError, OutputError
 from coursereview.io import write_atomic
 from coursereview.review import Review
+from coursereview.word.package import DEFAULT_STAMP
 
 SUFFIXES = (".yaml", ".yml", ".json", ".docx")
 MANIFEST = ".coursereview-batch.json"
@@ -175,7 +175,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     parents) once the options are checked and there is something to review.
     """
     from coursereview import __version__
-    from coursereview.render import FORMATS
+    from coursereview.documents import FORMATS
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -259,8 +259,8 @@ def summary_html(result: BatchResult) -> str:
     """Return the batch register as an HTML page (templates/summary.html.j2, autoescaped)."""
     import jinja2
 
-    from coursereview.hours import fmt
     from coursereview.resources import templates_dir
+    from coursereview.tally import fmt
 
     source = templates_dir().joinpath("summary.html.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -271,7 +271,7 @@ def summary_html(result: BatchResult) -> str:
 
 def process(job: Job) -> Row:
     """Review one submission and write its documents; never raise (failures become a row)."""
-    from coursereview.render import render
+    from coursereview.documents import render
 
     try:
         submission = load_submission(job.file)

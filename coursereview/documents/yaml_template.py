@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from coursereview.criteria import CriteriaSet
-from coursereview.criteria_doc import hours_lines
-from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
-from coursereview.load import SCHEMA_ID
+from coursereview.criteria.describe import hours_lines
+from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.parsing import parse_date
+from coursereview.vocabulary import SCHEMA_ID
 
 # The standard order of keys in a submission (design.md, "Submission format").
 ORDER: dict[tuple[str, ...], tuple[str, ...]] = {

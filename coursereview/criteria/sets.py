@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -11,15 +12,10 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from coursereview.errors import CriteriaError, InputError
-from coursereview.load import parse_text
+from coursereview.intake import parse_text
 from coursereview.resources import criteria_dir
-from coursereview.schema_errors import flatten
-
-BASES = ("published", "observed", "provisional")
-SEVERITIES = ("error", "warning", "info")
-LEVELS = ("basic", "intermediate", "advanced")
-SESSION_KINDS = ("instruction", "exam", "break", "meal", "social")
-KINDS = ("institute", "academy", "association")
+from coursereview.schema.adapter import flatten
+from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
 
 # Every rule a criteria set may configure, with the type of its value.
 RULE_TYPES: dict[str, str] = {
@@ -45,6 +41,22 @@ RULE_TYPES: dict[str, str] = {
     "provider.institution": "flag",
     "provider.director": "flag",
 }
+
+
+_ID_FIRST = re.compile(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)")  # "clerk-role - Role of the Clerk"
+_ID_LAST = re.compile(r"\(([a-z][a-z0-9-]*)\)$")  # "Role of the Clerk (clerk-role)"
+
+
+def _title_key(title: str) -> str:
+    """Return an area title as people's variants of it compare: "Management & Finance" = "management and finance".
+
+    Case, spaces, ``&`` for ``and``, a trailing parenthetical ("Role of the Clerk (technical)")
+    and trailing punctuation do not count.
+    """
+    text = " ".join(title.lower().replace("&", " and ").split())
+    while (stripped := " ".join(re.sub(r"\([^()]*\)$", "", text).split())) != text:
+        text = stripped
+    return text.rstrip(" .:;")
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,7 @@ class CriteriaSet:
     file: str
     description: str = ""
     _area_index: dict[str, Area] = field(default_factory=dict, compare=False, repr=False)
+    _title_index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ref(self) -> str:
@@ -120,6 +133,24 @@ class CriteriaSet:
         if not self._area_index:
             self._area_index.update({a.id: a for a in self.areas})
         return self._area_index.get(area_id)
+
+    def area_id(self, text: str) -> str | None:
+        """Return the id of the area ``text`` names: by id, by title as people type it, or "id - title"; else None.
+
+        "Role of the Clerk", "role of the clerk (technical)" and "Management & Finance" all name their area.
+        """
+        if self.area(text) is not None:
+            return text
+        if not self._title_index:
+            for a in self.areas:
+                self._title_index.update({a.id.lower(): a.id, _title_key(a.title): a.id})
+        key = " ".join(text.lower().split())
+        if key in self._title_index:
+            return self._title_index[key]
+        m = _ID_FIRST.match(key) or _ID_LAST.search(key)
+        if m and self.area(m[1]) is not None:
+            return m[1]
+        return self._title_index.get(_title_key(text))
 
     def in_force(self, day: dt.date) -> bool:
         """Return whether the set is in force on ``day``."""

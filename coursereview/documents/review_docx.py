@@ -13,7 +13,7 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-from coursereview.docx_package import save_reproducible
+from coursereview.word.package import save_reproducible
 
 TEXT_WIDTH = 9360  # twips: US Letter with 1-inch margins
 

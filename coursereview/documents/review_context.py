@@ -11,9 +11,9 @@ import datetime as dt
 from typing import Any
 
 from coursereview.findings import Finding
-from coursereview.hours import Tally, TrailLine, fmt
-from coursereview.model import Session
 from coursereview.review import Decision, Review
+from coursereview.schema.model import Session
+from coursereview.tally import Tally, TrailLine, fmt
 
 # Section headings, in document order (Heading 1 in Word, <h2> in HTML, ## in Markdown).
 SECTIONS = (

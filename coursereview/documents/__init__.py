@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from coursereview.docx_package import DEFAULT_STAMP, source_date
 from coursereview.review import Decision, Review
+from coursereview.word.package import DEFAULT_STAMP, source_date
 
 __all__ = ["FORMATS", "TEXT_FORMATS", "format_for", "render", "source_date"]
 
@@ -39,13 +39,13 @@ def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt
         return (json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    from coursereview.render.context import review_context
+    from coursereview.documents.review_context import review_context
 
     ctx = review_context(review, decision)
     if fmt == "docx":
-        from coursereview.render.docx import build_docx
+        from coursereview.documents.review_docx import build_docx
 
         return build_docx(ctx, stamp or DEFAULT_STAMP)
-    from coursereview.render.text import render_text
+    from coursereview.documents.environment import render_text
 
     return render_text(ctx, fmt).encode("utf-8")

@@ -1,75 +1,29 @@
-"""Read a YAML or JSON submission into plain data that remembers where every value came from."""
+"""Read YAML or JSON text into plain data that remembers where every value came from."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
 
 from coursereview.errors import InputError
+from coursereview.intake.document import Document
 from coursereview.location import Location, SourceMap
+from coursereview.vocabulary import SCHEMA_ID
 
-SCHEMA_ID = "coursereview/submission@1"
-MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ALIASES = 100
 MAX_NODES = 100_000
 
-_OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (docx, odt), OLE (Word 97-2003 .doc)
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-
-
-@dataclass(frozen=True)
-class Document:
-    """Plain data (dicts, lists, str, int, float, bool, None) with its source map and hash."""
-
-    data: dict[str, Any]
-    sources: SourceMap
-    file: str
-    sha256: str
-
-
-def load_document(path: str | FsPath) -> Document:
-    """Return the plain data of a submission file (.yaml, .yml, .json or .docx)."""
-    path = FsPath(path)
-    raw = None if path.suffix.lower() == ".docx" else read_bytes(path)
-    if raw is None or raw.startswith(_OFFICE_MAGIC):  # .docx, or a .doc/.docm/.odt by another name
-        from coursereview.intake_docx import read_form  # imported lazily: pulls in python-docx
-
-        return read_form(path)
-    return parse_text(raw, str(path), json_syntax=path.suffix.lower() == ".json")
-
-
-def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:
-    """Return the bytes of ``path``, refusing missing, special and oversized files."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise InputError(name, "not a regular file")
-        if size > limit:
-            raise InputError(name, f"file is {_size(size)}; the limit for a submission is {_size(limit)}")
-        with path.open("rb") as fh:
-            raw = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(name, "is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    if len(raw) > limit:
-        raise InputError(name, f"file is larger than the limit of {_size(limit)}")
-    return raw
 
 
 def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str | None = SCHEMA_ID) -> Document:
@@ -133,10 +87,6 @@ def decode(raw: bytes, file: str) -> str:
         raise InputError(
             Location(file, line, column), f"invalid UTF-8 (byte 0x{byte:02X}); save the file as UTF-8"
         ) from None
-
-
-def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KiB"
 
 
 # --- JSON ------------------------------------------------------------------------------------

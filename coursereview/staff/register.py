@@ -12,9 +12,9 @@ from pathlib import Path
 
 from coursereview.errors import CourseReviewError
 from coursereview.review import Decision, Review
+from coursereview.vocabulary import DECISIONS
 
 DEFAULT_DB = "coursereview.db"  # the CLI's --db default says the same
-DECISIONS = ("approved", "returned")
 BUSY_TIMEOUT_MS = 30_000
 APPLICATION_ID = 0x43525652  # "CRVR" in the SQLite header: this file is a coursereview register
 

@@ -9,13 +9,12 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from coursereview import findings as F
-from coursereview.criteria import KINDS, LEVELS, SESSION_KINDS
-from coursereview.load import Document
-from coursereview.model import Director, Instructor, Program, Provider, Session, Submission
+from coursereview.intake import Document
 from coursereview.parsing import clean, parse_date, parse_time
-from coursereview.schema_errors import Problem, flatten
+from coursereview.schema.adapter import Problem, flatten
+from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
+from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
 
-DELIVERY = ("in-person", "online", "hybrid")
 # How hints tell people to write a value, by the source's style (SourceMap.style).
 _HINTS = {
     "yaml": {"missing": "add '{key}'", "date": "write dates as YYYY-MM-DD, e.g. 2027-07-12",

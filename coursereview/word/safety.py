@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from coursereview.errors import InputError
-from coursereview.load import read_bytes
+from coursereview.io import read_bytes
 
 MAX_FILE = 20 * 1024 * 1024  # the .docx itself
 MAX_TOTAL = 50 * 1024 * 1024  # all parts, uncompressed

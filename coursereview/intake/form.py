@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursereview.docx_safety import MAX_COLUMNS, safe_docx_bytes
-from coursereview.errors import CourseReviewError, InputError
-from coursereview.form_fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
-from coursereview.load import SCHEMA_ID, Document
+from coursereview.errors import InputError
+from coursereview.intake.document import Document
+from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, parse_time
+from coursereview.vocabulary import SCHEMA_ID
+from coursereview.word.safety import MAX_COLUMNS, safe_docx_bytes
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TBL, _TR, _TC, _P = _W + "tbl", _W + "tr", _W + "tc", _W + "p"
@@ -38,7 +37,6 @@ _ALIASES = {
                 "assessment": "assessment", "program kind": "kind", "year": "part"},
 }
 _FIELDS = {"provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS}
-_AREA_ID = re.compile(r"[a-z][a-z0-9-]*")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013\u25aa\u25e6]|\d{1,2}[.)])\s+")
 _HEADER_ROWS = 3  # the header row is looked for among a table's first rows (a caption row may sit above it)
 _NEEDED = {"sessions": ("date", "start", "end", "title"), "instructors": ("id", "name")}
@@ -83,8 +81,6 @@ def read_form(path: str | Path) -> Document:
     for kind in ("provider", "program"):
         for table in (t for t in tables if t.name == kind):
             data[kind] = _read_fields(table, data.get(kind, {}), sources, name)
-    program = data.get("program", {})
-    areas = functools.cache(lambda: _area_lookup(program))  # loading criteria sets is slow: only for titles
     people: dict[str, str] = {}
     for kind in ("instructors", "sessions"):
         found = [t for t in tables if t.name == kind]
@@ -93,7 +89,7 @@ def read_form(path: str | Path) -> Document:
         items: list[dict[str, Any]] = []
         sources.values[(kind,)] = Location(name, where=f"{kind} table")
         for table in found:
-            _read_rows(table, items, sources, name, areas, people)
+            _read_rows(table, items, sources, name, people)
         data[kind] = items
         if kind == "instructors":
             people = _people_lookup(items)
@@ -316,7 +312,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
             value: Any = clean(text)
         else:
             path = f.path
-            value = _convert(f, text, dict, {})
+            value = _convert(f, text, {})
         where = Location(file, where=f'{table.label}, row "{f.label if f else label.split("(")[0].strip()}"')
         for depth in range(1, len(path) + 1):
             sources.values.setdefault((kind, *path[:depth]), where)  # an empty row still says where it is
@@ -347,7 +343,7 @@ def _label_fields(kind: str, sources: SourceMap, prefix: tuple = ()) -> None:
 
 
 def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
-               areas: Callable[[], dict[str, str]], people: dict[str, str]) -> None:
+               people: dict[str, str]) -> None:
     """Append one item per row of a column table (instructors or sessions) that holds one.
 
     Skipped: empty rows, rows whose only text continues a vertical merge from above (a date
@@ -374,7 +370,7 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
             item["date"] = heading[0]
             sources.values[(kind, index, "date")] = heading[1]
         for f, text in cells:
-            value = _convert(f, text, areas, people)
+            value = _convert(f, text, people)
             where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
             if value is None or f.key in item:
                 sources.values.setdefault((kind, index, f.key), where)  # an empty cell still says where it is
@@ -388,7 +384,7 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
         items.append(item)
 
 
-def _convert(f: Field, text: str, areas: Callable[[], dict[str, str]], people: dict[str, str]) -> Any:
+def _convert(f: Field, text: str, people: dict[str, str]) -> Any:
     """Return the plain value for a cell's text; None when empty. What cannot be read passes through."""
     if f.kind == "lines":
         items = [clean(_BULLET.sub("", line)) for line in text.splitlines()]
@@ -416,54 +412,7 @@ def _convert(f: Field, text: str, areas: Callable[[], dict[str, str]], people: d
             if candidate in f.choices:
                 return candidate
         return value
-    if f.kind == "area":
-        return _area_id(value, areas)
     return value
-
-
-def _area_lookup(program: dict[str, Any]) -> dict[str, str]:
-    """Return area id, lower-case title and title key -> area id, for the criteria set the program is judged by."""
-    from coursereview.criteria import resolve_criteria, shipped_criteria
-
-    try:
-        day = parse_date(program.get("start"))
-        kind = program.get("kind")
-        chosen = [resolve_criteria(program.get("criteria"), kind if isinstance(kind, str) else None, day)]
-    except CourseReviewError:
-        chosen = []
-    sets = chosen or shipped_criteria()
-    lookup: dict[str, str] = {}
-    for s in reversed(sets):
-        for a in s.areas:
-            lookup[a.id.lower()] = a.id
-            lookup[clean(a.title).lower()] = a.id
-            lookup[_title_key(a.title)] = a.id
-    return lookup
-
-
-def _title_key(title: str) -> str:
-    """Return an area title as people's variants of it compare: "Management & Finance" = "management and finance".
-
-    Case, spaces, ``&`` for ``and``, a trailing parenthetical ("Role of the Clerk (technical)")
-    and trailing punctuation do not count.
-    """
-    text = clean(title.lower().replace("&", " and "))
-    while (stripped := clean(re.sub(r"\([^()]*\)$", "", text))) != text:
-        text = stripped
-    return text.rstrip(" .:;")
-
-
-def _area_id(text: str, lookup: Callable[[], dict[str, str]]) -> str:
-    if _AREA_ID.fullmatch(text):
-        return text  # already an id; an unknown one is reported by the area rules
-    areas = lookup()
-    key = text.lower()
-    if key in areas:
-        return areas[key]
-    m = re.match(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)", key) or re.search(r"\(([a-z][a-z0-9-]*)\)$", key)
-    if m and m[1] in areas and areas[m[1]] == m[1]:
-        return m[1]
-    return areas.get(_title_key(text), text)
 
 
 def _people_lookup(items: list[dict[str, Any]]) -> dict[str, str]:

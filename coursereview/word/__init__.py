@@ -1,0 +1,1 @@
+"""Word: the only code that reads or writes WordprocessingML (python-docx, lxml, the zip package)."""
