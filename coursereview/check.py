@@ -7,7 +7,7 @@ from pathlib import Path as FsPath
 
 from coursereview.criteria import CriteriaSet, resolve_criteria
 from coursereview.errors import CriteriaError
-from coursereview.intake import load_document
+from coursereview.intake import load_document, read_document
 from coursereview.review import Review, verdict_of
 from coursereview.rules import Context, families
 from coursereview.schema import build_submission
@@ -18,6 +18,11 @@ from coursereview.tally import tally
 def load_submission(path: str | FsPath) -> Submission:
     """Return the Submission in ``path`` (.yaml, .yml, .json, .docx); raise InputError if unreadable."""
     return build_submission(load_document(path))
+
+
+def read_submission(raw: bytes, name: str) -> Submission:
+    """Return the Submission in the bytes ``raw`` (YAML, JSON or a Word form); ``name`` is shown in messages."""
+    return build_submission(read_document(raw, name))
 
 
 def choose_criteria(submission: Submission, criteria: CriteriaSet | str | None = None) -> CriteriaSet:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path as FsPath
 
+from coursereview.errors import InputError
 from coursereview.intake.document import Document
 from coursereview.intake.text import parse_text
 from coursereview.io import MAX_BYTES, read_bytes
+from coursereview.word.safety import MAX_FILE
 
-__all__ = ["MAX_BYTES", "Document", "load_document", "parse_text", "read_bytes"]
+__all__ = ["MAX_BYTES", "Document", "load_document", "parse_text", "read_bytes", "read_document"]
 
 _OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (docx, odt), OLE (Word 97-2003 .doc)
 
@@ -22,3 +24,21 @@ def load_document(path: str | FsPath) -> Document:
 
         return read_form(path)
     return parse_text(raw, str(path), json_syntax=path.suffix.lower() == ".json")
+
+
+def read_document(raw: bytes, name: str) -> Document:
+    """Return the plain data of submission bytes (an upload, say); ``name`` is the file name shown in messages.
+
+    The content decides how it is read: a Word form by its zip signature, JSON by a ``.json`` name
+    or a leading ``{``, YAML otherwise. The same limits apply as to a file.
+    """
+    if raw.startswith(_OFFICE_MAGIC):
+        from coursereview.intake.form import read_form_bytes  # imported lazily: pulls in python-docx
+
+        if len(raw) > MAX_FILE:
+            raise InputError(name, f"file is larger than the limit for a Word form of {MAX_FILE // (1024 * 1024)} MiB")
+        return read_form_bytes(raw, name)
+    if len(raw) > MAX_BYTES:
+        raise InputError(name, f"file is larger than the limit of {MAX_BYTES // (1024 * 1024)} MiB for a submission")
+    json_syntax = name.lower().endswith(".json") or raw.lstrip()[:1] == b"{"
+    return parse_text(raw, name, json_syntax=json_syntax)

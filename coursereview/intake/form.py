@@ -12,10 +12,11 @@ from typing import Any
 from coursereview.errors import InputError
 from coursereview.intake.document import Document
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.io import read_bytes
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, parse_time
 from coursereview.vocabulary import SCHEMA_ID
-from coursereview.word.safety import MAX_COLUMNS, safe_docx_bytes
+from coursereview.word.safety import MAX_COLUMNS, MAX_FILE, check_docx_bytes
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TBL, _TR, _TC, _P = _W + "tbl", _W + "tr", _W + "tc", _W + "p"
@@ -68,8 +69,12 @@ class _Table:
 def read_form(path: str | Path) -> Document:
     """Return the submission in a filled-in coursereview Word form as plain data with its source map."""
     path = Path(path)
-    name = str(path)
-    raw = safe_docx_bytes(path)
+    return read_form_bytes(read_bytes(path, MAX_FILE), str(path))
+
+
+def read_form_bytes(raw: bytes, name: str) -> Document:
+    """Return the submission in the Word form ``raw`` (named ``name`` in messages) as plain data."""
+    check_docx_bytes(raw, name)
     body = _open_body(raw, name)
     tables = _find_tables(body, name)
     if not tables:
