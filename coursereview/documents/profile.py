@@ -104,7 +104,8 @@ def _from_bytes(raw: bytes, name: str, folder: FsPath | None) -> Profile:
         data: dict[str, Any] = schema.load(document.data)
     except ValidationError as exc:
         problem = flatten(exc.messages, document.data, schema)[0]
-        where = document.sources.key(problem.path) if problem.kind == "unknown" else document.sources.value(problem.path)
+        sources = document.sources
+        where = sources.key(problem.path) if problem.kind == "unknown" else sources.value(problem.path)
         key = ".".join(str(p) for p in problem.path)
         message = f"unknown key {key!r}" if problem.kind == "unknown" else f"{key}: {problem.message}"
         raise ProfileError(f"{where}: {message}") from None
