@@ -34,8 +34,10 @@ class _Quiet(click.ClickException):
 
 
 class Failed(_Quiet):
-    """Exit 1: the input was read and judged, and it fails (not approvable, or warned under --strict,
-    or a criteria file with problems); the output has said why."""
+    """Exit 1: the input was read and judged, and it fails; the output has said why.
+
+    Not approvable, warned under --strict, or a criteria file with problems.
+    """
 
     exit_code = 1
 
