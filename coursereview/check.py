@@ -1,12 +1,13 @@
-"""Judge a submission: choose the criteria, tally the hours, run every rule family, give a verdict."""
+"""Load a submission (a file, bytes, a shipped example) and judge it: criteria, tally, every rule family, verdict."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path as FsPath
 
+from coursereview import resources
 from coursereview.criteria import CriteriaSet, resolve_criteria
-from coursereview.errors import CriteriaError
+from coursereview.errors import CourseReviewError, CriteriaError
 from coursereview.intake import load_document, read_document
 from coursereview.review import Review, verdict_of
 from coursereview.rules import Context, families
@@ -23,6 +24,36 @@ def load_submission(path: str | FsPath) -> Submission:
 def read_submission(raw: bytes, name: str) -> Submission:
     """Return the Submission in the bytes ``raw`` (YAML, JSON or a Word form); ``name`` is shown in messages."""
     return build_submission(read_document(raw, name))
+
+
+_EXAMPLE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def shipped_examples(name: str | None = None) -> dict[str, str]:
+    """Return the example submissions shipped with coursereview by name, sorted: ``{"academy": "academy.yaml", ...}``.
+
+    A name is the file name without its suffix; empty when none are shipped. With ``name``, return
+    only that one, or raise CourseReviewError saying which examples there are.
+    """
+    folder = resources.examples_dir()
+    found = {entry.name.rsplit(".", 1)[0]: entry.name for entry in folder.iterdir()
+             if entry.name.endswith(_EXAMPLE_SUFFIXES) and not entry.name.startswith(".")} if folder.is_dir() else {}
+    if name is None:
+        return dict(sorted(found.items()))
+    if name not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise CourseReviewError(f"no example named {name!r}; the shipped examples are: {known}")
+    return {name: found[name]}
+
+
+def example_submission(name: str) -> Submission:
+    """Return the shipped example submission ``name`` (see ``shipped_examples``), read like any upload.
+
+    It is named ``examples/<file>`` wherever the package is installed, so that every message and
+    document that shows the file name is the same on every machine.
+    """
+    file = shipped_examples(name)[name]
+    return read_submission((resources.examples_dir() / file).read_bytes(), f"examples/{file}")
 
 
 def choose_criteria(submission: Submission, criteria: CriteriaSet | str | None = None) -> CriteriaSet:

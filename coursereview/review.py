@@ -56,6 +56,12 @@ class Review:
         return {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")}
 
     @property
+    def counts_text(self) -> str:
+        """Return the counts as every summary shows them: '5 errors, 0 warnings, 0 info'."""
+        c = self.counts
+        return f"{c['error']} errors, {c['warning']} warnings, {c['info']} info"
+
+    @property
     def verdict_text(self) -> str:
         """Return the verdict as people write it: 'approvable with notes'."""
         return self.verdict.replace("-", " ")

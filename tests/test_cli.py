@@ -74,7 +74,7 @@ def test_json_output_shape(tmp_path: Path) -> None:
 
 def test_explain_prints_the_trail() -> None:
     result = run("validate", "--explain", str(BASE))
-    assert "sessions[1] 2027-05-17 12:00-13:00 meal" in result.stdout
+    assert "    session 2 2027-05-17 12:00-13:00 meal" in result.stdout  # numbered from 1, as findings name sessions
     assert "not counted: meal time is not contact time" in result.stdout
     assert "contact hours: 2400 / 60 minutes per hour = 40.0" in result.stdout
     assert "points a participant earns: 20.0 CMC Education" in result.stdout

@@ -12,7 +12,16 @@ from typing import Any
 import click
 
 from coursereview.check import check, load_submission
-from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_path, register_to_read
+from coursereview.cli.common import (
+    CRITERIA_HELP,
+    Fail,
+    Unreadable,
+    db_option,
+    end_with,
+    one_line_errors,
+    register_path,
+    register_to_read,
+)
 from coursereview.io import check_writable, write_atomic
 
 
@@ -69,14 +78,14 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)
     if not result.written:  # nothing to review: each path said why, and nothing was written
-        raise SystemExit(2)
+        raise Unreadable()
     verdicts = [r.verdict for r in result.rows]
     click.echo(
         f"{len(result.rows)} submissions: {verdicts.count('approvable')} approvable, "
         f"{verdicts.count('approvable-with-notes')} approvable with notes, "
         f"{verdicts.count('not-approvable')} not approvable, {result.count(UNREADABLE)} could not be read "
         f"({result.count(UNCHANGED)} unchanged since the last run); register: {out / 'summary.html'}")
-    raise SystemExit(result.exit_code)
+    end_with(result.exit_code)
 
 
 @click.command()

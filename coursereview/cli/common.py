@@ -1,9 +1,8 @@
-"""Shared pieces of the command line: one-line failures with the right exit code."""
+"""Shared pieces of the command line: the exit codes (one exception class each) and the register options."""
 
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +23,53 @@ class Fail(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
+class _Quiet(click.ClickException):
+    """The end of a command that has printed its result already: show nothing more, exit ``exit_code``."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file: Any = None) -> None:
+        pass
+
+
+class Failed(_Quiet):
+    """Exit 1: the input was read and judged, and it fails; the output has said why.
+
+    Not approvable, warned under --strict, or a criteria file with problems.
+    """
+
+    exit_code = 1
+
+
+class Unreadable(_Quiet):
+    """Exit 2: some input could not be read; each one has said why on stderr."""
+
+    exit_code = 2
+
+
+class Interrupted(click.ClickException):
+    """Exit 130 (as a shell reports Ctrl-C): stopped by the user; says "interrupted" on stderr."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def end_with(code: int) -> None:
+    """End the command with the library's outcome ``code`` (0 pass, 1 fails, 2 unreadable) through its class."""
+    if code == 1:
+        raise Failed()
+    if code == 2:
+        raise Unreadable()
+    if code:
+        raise ValueError(f"no exit status class for outcome {code}")
+
+
 def one_line_errors(func: F) -> F:
     """Turn the library's errors into one line on stderr and exit 2, never a traceback."""
 
@@ -34,8 +80,7 @@ def one_line_errors(func: F) -> F:
         except CourseReviewError as exc:
             raise Fail(str(exc)) from None
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+            raise Interrupted() from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from coursereview.cli.common import one_line_errors
+from coursereview.cli.common import Failed, one_line_errors
 from coursereview.criteria import check_criteria_file, load_criteria_file, resolve_criteria, shipped_criteria
-from coursereview.tally import fmt
+from coursereview.criteria.describe import criteria_text
 
 
 @click.group()
@@ -51,25 +51,7 @@ def show(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
 
         write_criteria_document(ref, fmt_, output, force)
         return
-    s = resolve_criteria(ref)
-    click.echo(f"{s.ref}: {s.title}")
-    click.echo(f"  applies to: {', '.join(s.kinds)}; in force {s.effective_from} to {s.effective_until or 'open'}")
-    click.echo(f"  sha256: {s.sha256}")
-    for key, value in s.source.items():
-        click.echo(f"  source {key}: {value}")
-    counted = ", ".join(k for k, v in s.counts.items() if v)
-    click.echo(f"  contact hour: {s.hour_minutes} minutes; counted session kinds: {counted}")
-    p = s.points
-    click.echo(f"  points: 1 {p.category} point per {fmt(p.hours_per_point)} contact hours, in steps of "
-               f"{fmt(p.unit)} rounded down [{p.basis}: {p.source}]")
-    click.echo("  curriculum areas:")
-    for a in s.areas:
-        minimum = f" (minimum {fmt(a.min_hours)} h)" if a.min_hours else ""
-        click.echo(f"    {a.id:<15} {a.title}{minimum}")
-    click.echo("  rules:")
-    for r in s.rules.values():
-        value = "on" if r.value is True else r.value
-        click.echo(f"    {r.id:<34} {str(value):<14} {r.basis:<11} -> {r.severity:<7} {r.source}")
+    click.echo(criteria_text(resolve_criteria(ref)), nl=False)
 
 
 @criteria.command("check")
@@ -86,6 +68,6 @@ def check_(file: str) -> None:
     for line in problems:
         click.echo(line)
     if problems:
-        raise SystemExit(1)
+        raise Failed()
     s = load_criteria_file(file)
     click.echo(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}")

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import click
 
-from coursereview.check import check, load_submission
-from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, one_line_errors, register_to_read
+from coursereview.check import check, example_submission, load_submission, shipped_examples
+from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, end_with, one_line_errors, register_to_read
 from coursereview.documents import FORMATS, TEXT_FORMATS, format_for, source_date
 from coursereview.documents import render as render_review
-from coursereview.intake import parse_text, read_bytes
 from coursereview.io import check_writable, write_atomic
 from coursereview.review import Decision, Review
-from coursereview.schema import build_submission
-from coursereview.schema.model import Submission
 
 
 @click.command()
@@ -66,7 +63,7 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
     else:
         write_atomic(output, data, force)
         click.echo(f"wrote {output} ({summary})")
-    raise SystemExit(review.exit_code)
+    end_with(review.exit_code)
 
 
 @click.command()
@@ -89,18 +86,12 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
       coursereview example
       coursereview example institute-part1 -o reviews --format docx,html
     """
-    from coursereview.resources import examples_dir
-
-    available = _examples(examples_dir())
-    if name is not None and name not in available:
-        known = ", ".join(sorted(available)) or "none"
-        raise Fail(f"no example named {name!r}; the shipped examples are: {known}")
-    chosen = [name] if name else sorted(available)
+    chosen = shipped_examples(name)
     if not chosen:
         raise Fail("no example submissions are shipped with this installation")
     if out_dir is None:
-        for key in chosen:
-            click.echo(f"{key}\t{available[key].name}")
+        for key, file in chosen.items():
+            click.echo(f"{key}\t{file}")
         return
     wanted = _formats(formats)
     folder = Path(out_dir)
@@ -110,7 +101,7 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
     if folder.is_dir():
         for _key, _fmt, target in targets:  # refuse before writing anything
             check_writable(target, force)
-    reviews = {key: check(_load_example(available[key])) for key in chosen}
+    reviews = {key: check(example_submission(key)) for key in chosen}
     folder.mkdir(parents=True, exist_ok=True)
     for key, fmt, target in targets:
         review = reviews[key]
@@ -133,26 +124,6 @@ def _formats(text: str) -> list[str]:
     if unknown or not wanted:
         raise Fail(f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     return list(dict.fromkeys(wanted))
-
-
-def _examples(folder: object) -> dict[str, Path]:
-    """Return the shipped example submissions by name (file name without suffix)."""
-    found: dict[str, Path] = {}
-    if not folder.is_dir():  # type: ignore[attr-defined]
-        return found
-    for entry in folder.iterdir():  # type: ignore[attr-defined]
-        if entry.name.endswith((".yaml", ".yml", ".json")) and not entry.name.startswith("."):
-            found[entry.name.rsplit(".", 1)[0]] = Path(str(entry))
-    return found
-
-
-def _load_example(path: Path) -> Submission:
-    """Return the example submission at ``path``, named ``examples/<file>`` wherever it is installed.
-
-    The review document shows the file name; this keeps it short and the same on every machine.
-    """
-    document = parse_text(read_bytes(path), f"examples/{path.name}", json_syntax=path.suffix == ".json")
-    return build_submission(document)
 
 
 def _latest_decision(db: str, review: Review) -> Decision | None:

@@ -7,10 +7,9 @@ import json
 import click
 
 from coursereview.check import check, load_submission
-from coursereview.cli.common import CRITERIA_HELP, one_line_errors
+from coursereview.cli.common import CRITERIA_HELP, Failed, Unreadable, one_line_errors
+from coursereview.documents.text_report import text_report
 from coursereview.errors import CourseReviewError
-from coursereview.review import Review
-from coursereview.tally import fmt
 
 
 @click.command()
@@ -35,7 +34,7 @@ def validate(files: tuple[str, ...], criteria_ref: str | None, fmt_: str, strict
     Example:
       coursereview validate examples/institute-part1.yaml --explain
     """
-    worst = 0
+    unreadable = failed = False
     for file in files:
         try:
             review = check(load_submission(file), criteria_ref)
@@ -43,37 +42,14 @@ def validate(files: tuple[str, ...], criteria_ref: str | None, fmt_: str, strict
             click.echo(str(exc), err=True)
             if fmt_ == "json":  # one object per file, always: a reader can pair them with the inputs
                 click.echo(json.dumps({"file": file, "verdict": None, "error": str(exc)}, ensure_ascii=False))
-            worst = 2
+            unreadable = True
             continue
         if fmt_ == "json":
             click.echo(json.dumps(review.to_dict(), ensure_ascii=False))
         else:
-            _print_text(review, explain)
-        failed = review.exit_code or (strict and review.warnings)
-        worst = max(worst, 1 if failed else 0)
-    raise SystemExit(worst)
-
-
-def _print_text(review: Review, explain: bool) -> None:
-    for finding in review.findings:
-        click.echo(str(finding))
-    t = review.tally
-    counts = review.counts
-    click.echo(
-        f"{review.submission.file}: {review.verdict_text.upper()} by {review.criteria.ref}: "
-        f"{t.summary()}; "
-        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
-    )
-    areas = ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items())
-    click.echo(f"  hours by area: {areas}")
-    if explain:
-        click.echo("  calculation trail:")
-        for line in t.trail:
-            where = f"{line.date} {line.start}-{line.end}"
-            area = line.area or "-"
-            track = f" track {line.track}" if line.track else ""
-            note = f"  [{line.note}]" if line.note else ""
-            click.echo(f"    sessions[{line.index}] {where} {line.kind:<11} {area:<14}{track} "
-                       f"{line.scheduled:>4} min scheduled, {line.counted:>4} counted  {line.title}{note}")
-        for step in t.steps():
-            click.echo(f"  {step}")
+            click.echo(text_report(review, explain), nl=False)
+        failed = failed or bool(review.exit_code) or (strict and bool(review.warnings))
+    if unreadable:
+        raise Unreadable()
+    if failed:
+        raise Failed()

@@ -1,9 +1,9 @@
-"""The sentences that say what each criteria rule asks for, and how hours and points are counted."""
+"""The words that describe a criteria set: what each rule asks for, how hours and points are counted, the text view."""
 
 from __future__ import annotations
 
 from coursereview.criteria.sets import CriteriaSet, Rule
-from coursereview.wording import number
+from coursereview.wording import fmt, number
 
 _RULE_TEXT = {
     "program.min_hours": "The program gives at least {v} contact hours.",
@@ -57,3 +57,31 @@ def hours_lines(criteria: CriteriaSet) -> list[str]:
         f"{number(p.unit)} point rounded down ({p.basis}: {p.source}).",
         "Simultaneous sessions (tracks) count once toward the program's contact hours.",
     ]
+
+
+def criteria_text(criteria: CriteriaSet) -> str:
+    """Return a readable summary of ``criteria`` (`criteria show` in text): source, hours, points, areas, rules.
+
+    Every line ends with a newline.
+    """
+    s = criteria
+    p = s.points
+    counted = ", ".join(k for k, v in s.counts.items() if v)
+    lines = [
+        f"{s.ref}: {s.title}",
+        f"  applies to: {', '.join(s.kinds)}; in force {s.effective_from} to {s.effective_until or 'open'}",
+        f"  sha256: {s.sha256}",
+        *(f"  source {key}: {value}" for key, value in s.source.items()),
+        f"  contact hour: {s.hour_minutes} minutes; counted session kinds: {counted}",
+        f"  points: 1 {p.category} point per {fmt(p.hours_per_point)} contact hours, in steps of "
+        f"{fmt(p.unit)} rounded down [{p.basis}: {p.source}]",
+        "  curriculum areas:",
+    ]
+    for a in s.areas:
+        minimum = f" (minimum {fmt(a.min_hours)} h)" if a.min_hours else ""
+        lines.append(f"    {a.id:<15} {a.title}{minimum}")
+    lines.append("  rules:")
+    for r in s.rules.values():
+        value = "on" if r.value is True else r.value
+        lines.append(f"    {r.id:<34} {str(value):<14} {r.basis:<11} -> {r.severity:<7} {r.source}")
+    return "".join(line + "\n" for line in lines)

@@ -55,7 +55,7 @@ def review_context(review: Review, decision: Decision | None = None) -> dict[str
         "verdict_text": review.verdict_text.capitalize(),
         "verdict_sentence": _VERDICT_SENTENCES.get(review.verdict, ""),
         "counts": counts,
-        "counts_text": (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"),
+        "counts_text": review.counts_text,
         "criteria_ref": crit.ref,
         "criteria_title": crit.title,
         "criteria_sha256": crit.sha256,

@@ -1,0 +1,37 @@
+"""The plain-text report of a Review, as `coursereview validate` prints it: findings, verdict, hours, trail."""
+
+from __future__ import annotations
+
+from coursereview.review import Review
+from coursereview.tally import Tally, TrailLine
+from coursereview.wording import fmt
+
+
+def text_report(review: Review, explain: bool = False) -> str:
+    """Return the text report of ``review``: one line per finding, the verdict line and the hours by area.
+
+    With ``explain``, add the calculation trail: each session's minutes (sessions numbered from 1,
+    as findings name them), then the arithmetic from minutes to points. Every line ends with a newline.
+    """
+    t = review.tally
+    lines = [str(finding) for finding in review.findings]
+    lines.append(f"{review.submission.file}: {review.verdict_text.upper()} by {review.criteria.ref}: "
+                 f"{t.summary()}; {review.counts_text}")
+    lines.append("  hours by area: " + ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items()))
+    if explain:
+        lines.extend(_trail(t))
+    return "".join(line + "\n" for line in lines)
+
+
+def _trail(t: Tally) -> list[str]:
+    """Return the calculation trail: a heading, one line per session, then one per step of the arithmetic."""
+    return ["  calculation trail:", *(_trail_line(line) for line in t.trail), *(f"  {step}" for step in t.steps())]
+
+
+def _trail_line(line: TrailLine) -> str:
+    where = f"{line.date} {line.start}-{line.end}"
+    area = line.area or "-"
+    track = f" track {line.track}" if line.track else ""
+    note = f"  [{line.note}]" if line.note else ""
+    return (f"    session {line.index + 1} {where} {line.kind:<11} {area:<14}{track} "
+            f"{line.scheduled:>4} min scheduled, {line.counted:>4} counted  {line.title}{note}")
