@@ -27,6 +27,7 @@ _RULE_TEXT = {
     "instructors.unused": "Every listed instructor teaches at least one session.",
     "provider.institution": "An institute names its sponsoring university or college.",
     "provider.director": "The program names a director with an email address.",
+    "provider.association": "The program names the association(s) that sponsor it.",
 }
 BASIS_TEXT = {
     "published": "IIMC's own pages say it; a breach is an error.",
