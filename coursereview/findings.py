@@ -153,6 +153,8 @@ CATALOG: dict[str, FindingType] = {
            "director e-mail {email!r} does not look like an e-mail address", "provider.director"),
         _t("P002", "institution-missing", "error", "Sponsoring institution missing",
            "an institute names no sponsoring university or college", "provider.institution"),
+        _t("P003", "association-missing", "warning", "Sponsoring association missing",
+           "the program names no sponsoring association", "provider.association"),
     )
 }
 

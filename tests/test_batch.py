@@ -101,7 +101,7 @@ def test_batch_reviews_every_submission_and_writes_a_correct_register(queue: Pat
             assert row.outputs == tuple(f"{Path(row.file).stem}-review.{fmt}" for fmt in FORMATS)
             assert all((out / name).stat().st_size > 0 for name in row.outputs)
     short = rows["short.yaml"]
-    assert (short.errors, short.contact_hours, short.criteria) == (1, 4.0, "iimc-institute@2026.1")
+    assert (short.errors, short.contact_hours, short.criteria) == (1, 4.0, "iimc-institute@2026.2")
     assert rows["clean.yaml"].points == 20.0
 
     with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:

@@ -27,6 +27,7 @@ _RULE_TEXT = {
     "instructors.unused": "Every listed instructor teaches at least one session.",
     "provider.institution": "An institute names its sponsoring university or college.",
     "provider.director": "The program names a director with an email address.",
+    "provider.association": "The program names the association(s) that sponsor it.",
 }
 BASIS_TEXT = {
     "published": "IIMC's own pages say it; a breach is an error.",
@@ -53,8 +54,8 @@ def hours_lines(criteria: CriteriaSet) -> list[str]:
     return [
         f"One contact hour is {criteria.hour_minutes} minutes of {' or '.join(counted)}"
         + (f"; {', '.join(not_counted)} count no hours." if not_counted else "."),
-        f"A participant earns 1 {p.category} point per {number(p.hours_per_point)} contact hours, in steps of "
-        f"{number(p.unit)} point rounded down ({p.basis}: {p.source}).",
+        f"A participant earns 1 point per {number(p.hours_per_point)} contact hours, in steps of "
+        f"{number(p.unit)} point rounded down, as {p.category} ({p.basis}: {p.source}).",
         "Simultaneous sessions (tracks) count once toward the program's contact hours.",
     ]
 

@@ -40,6 +40,7 @@ RULE_TYPES: dict[str, str] = {
     "instructors.unused": "flag",
     "provider.institution": "flag",
     "provider.director": "flag",
+    "provider.association": "flag",
 }
 
 
@@ -368,11 +369,15 @@ def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
 
 @functools.cache
 def _shipped() -> tuple[CriteriaSet, ...]:
-    sets = []
-    for entry in criteria_dir().iterdir():
+    sets: dict[str, CriteriaSet] = {}  # id@version -> set; several versions of one id are several files
+    for entry in sorted(criteria_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            sets.append(_from_bytes(entry.read_bytes(), f"criteria/{entry.name}"))
-    return tuple(sorted(sets, key=lambda s: (s.id, _version_key(s.version))))
+            loaded = _from_bytes(entry.read_bytes(), f"criteria/{entry.name}")
+            if loaded.ref in sets:
+                raise CriteriaError(f"{loaded.file}: {loaded.ref} is also shipped as {sets[loaded.ref].file}; "
+                                    "give the newer file a new version")
+            sets[loaded.ref] = loaded
+    return tuple(sorted(sets.values(), key=lambda s: (s.id, _version_key(s.version))))
 
 
 def shipped_criteria() -> list[CriteriaSet]:

@@ -69,7 +69,7 @@ def _approved(document, review: Review, decision: Decision | None) -> None:
     t, program = review.tally, review.submission.program
     document.add_paragraph(
         "We are pleased to tell you that IIMC has approved this program. A participant who attends the "
-        f"whole program earns {fmt(t.points)} {t.category} points ({fmt(t.contact_hours)} contact hours).")
+        f"whole program earns {fmt(t.points)} points ({fmt(t.contact_hours)} contact hours) as {t.category}.")
     table = document.add_table(rows=2, cols=4)
     table.style = "Table Grid"
     part = f"Part {program.part}" if program.part else "Program"

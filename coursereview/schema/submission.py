@@ -86,6 +86,19 @@ class LooseTime(fields.Field):
         return parsed
 
 
+class DateOrYear(fields.Field):
+    """When something happened, as precisely as people know it: a date (as LooseDate reads it) or a year."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        day = parse_date(value)
+        if day is not None:
+            return day.isoformat()
+        text = clean(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        if text.isdigit() and len(text) == 4 and 1800 <= int(text) <= 2200:
+            return text
+        raise ValidationError("not a date or a year")
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -113,6 +126,9 @@ class ProviderSchema(_Strict):
     institution = Text()
     director = fields.Nested(DirectorSchema, required=True)
     association = TextList()
+    recognized = DateOrYear()
+    coordinator = Text()
+    time_to_graduate = Text()
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> Provider:
@@ -130,6 +146,7 @@ class ProgramSchema(_Strict):
     delivery = Choice(DELIVERY)
     assessment = Text()
     attendance = Text()
+    makeup = Text()
     certificate = Text()
 
     @post_load
@@ -285,6 +302,9 @@ def _finding(p: Problem, document: Document) -> F.Finding:
         return F.make("S004", p.path, location, value=raw, hint=hints["date"])
     if isinstance(field, LooseTime):
         return F.make("S005", p.path, location, value=raw, hint=hints["time"])
+    if isinstance(field, DateOrYear):
+        return F.make("S003", p.path, location, hint=hints["date"] + ", or the year alone",
+                      field=sources.label(p.path), detail=p.message.rstrip("."))
     hint = ""
     for validator in getattr(field, "validators", ()):
         if isinstance(validator, validate.OneOf) and isinstance(raw, str):
