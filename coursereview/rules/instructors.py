@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.rules.timetable import double_bookings
 from coursereview.tally import counts
+from coursereview.wording import did_you_mean
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
 
@@ -27,8 +27,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         for j, ref in enumerate(s.instructors):
             used.add(ref)
             if ref not in listed:
-                close = difflib.get_close_matches(ref, list(listed), n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else "add them to 'instructors'"
+                hint = did_you_mean(ref, listed) or "add them to 'instructors'"
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref)
         if (ctx.rule("instructors.presenter") and counts(s, ctx.criteria) and s.kind == "instruction"
                 and not s.instructors):
