@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.rules.timetable import double_bookings
-from coursereview.tally import counts
+from coursereview.vocabulary import is_instructional
 from coursereview.wording import did_you_mean
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
@@ -29,8 +29,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             if ref not in listed:
                 hint = did_you_mean(ref, listed) or "add them to 'instructors'"
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref)
-        if (ctx.rule("instructors.presenter") and counts(s, ctx.criteria) and s.kind == "instruction"
-                and not s.instructors):
+        if ctx.rule("instructors.presenter") and is_instructional(s.kind) and not s.instructors:
             yield ctx.finding("I005", ("sessions", s.index), "add 'instructors' with the presenters' ids",
                               title=s.label)
     for person in sub.instructors:
