@@ -77,11 +77,9 @@ class RuleType:
     """One rule a criteria set may configure: its id, the type of its value and what it asks for."""
 
     id: str
-    value_type: str  # one of VALUE_TYPES
+    value_type: str  # number | integer | flag | keywords | level (criteria.sets checks a value by it)
     sentence: str  # what the rule asks for; ``{v}`` stands for the value the criteria set gives it
 
-
-VALUE_TYPES = ("number", "integer", "flag", "keywords", "level")
 
 # Every rule a criteria set may configure. A finding type's ``rule`` names one of these; a criteria
 # file may use only these; the criteria document and the blank form describe a rule by its sentence.
