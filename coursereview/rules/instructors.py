@@ -12,6 +12,8 @@ from coursereview.wording import did_you_mean
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
 
+SUGGEST_AT_MOST = 100  # unknown ids given a did-you-mean; beyond it (a hostile file) the plain hint only
+
 
 def check(ctx: Context) -> Iterator[Finding]:
     sub = ctx.submission
@@ -23,11 +25,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         elif person.id:
             listed[person.id] = person.name or person.id
     used: set[str] = set()
+    hints: dict[str, str] = {}  # unknown id -> its hint, so an id misspelt in many sessions is compared once
     for s in sub.sessions:
         for j, ref in enumerate(s.instructors):
             used.add(ref)
             if ref not in listed:
-                hint = did_you_mean(ref, listed) or "add them to 'instructors'"
+                if ref not in hints:
+                    close = did_you_mean(ref, listed) if len(hints) < SUGGEST_AT_MOST else None
+                    hints[ref] = close or "add them to 'instructors'"
+                hint = hints[ref]
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref)
         if ctx.rule("instructors.presenter") and is_instructional(s.kind) and not s.instructors:
             yield ctx.finding("I005", ("sessions", s.index), "add 'instructors' with the presenters' ids",

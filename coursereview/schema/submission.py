@@ -15,6 +15,8 @@ from coursereview.schema.model import Director, Instructor, Program, Provider, S
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
 from coursereview.wording import did_you_mean
 
+CODES = ("S001", "S002", "S003", "S004", "S005")  # the findings the schema stage may emit, as a rule family declares
+
 # How hints tell people to write a value, by the source's style (SourceMap.style).
 _HINTS = {
     "yaml": {"missing": "add '{key}'", "date": "write dates as YYYY-MM-DD, e.g. 2027-07-12",
