@@ -53,7 +53,7 @@ def test_rule_types_are_derived_from_the_catalog() -> None:
 def test_each_rule_value_type_is_checked(rule_id: str) -> None:
     value_type = RULES[rule_id].value_type
     assert _check_value(rule_id, GOOD[value_type]) is None
-    assert _check_value(rule_id, BAD[value_type]).startswith("value must be ")
+    assert (_check_value(rule_id, BAD[value_type]) or "").startswith("value must be ")
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
