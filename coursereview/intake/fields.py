@@ -24,11 +24,6 @@ class Field:
         """Return the last key of the path (the YAML key)."""
         return self.path[-1]
 
-    @property
-    def header(self) -> str:
-        """Return the label as the form shows it, with the allowed values when there is a short list."""
-        return f"{self.label} ({'/'.join(self.choices)})" if self.choices else self.label
-
 
 _INSTITUTES = "optional, for institutes"  # what IIMC's institute directory records of each institute
 
@@ -103,7 +98,3 @@ SESSIONS: tuple[Field, ...] = (
     Field(("objectives",), "Objectives", "learning objectives", kind="lines",
           example="Name the statutory duties of the clerk"),
 )
-
-TABLES: dict[str, tuple[Field, ...]] = {
-    "provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS,
-}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from coursereview.findings import Finding
 from coursereview.location import SourceMap
+from coursereview.vocabulary import INSTRUCTION
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Session:
     date: dt.date | None = None
     start: dt.time | None = None
     end: dt.time | None = None
-    kind: str = "instruction"
+    kind: str = INSTRUCTION
     area: str | None = None
     instructors: tuple[str, ...] = ()
     level: str | None = None
