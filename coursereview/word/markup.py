@@ -31,6 +31,7 @@ class Run:
 
 Paragraph = Sequence[Run]
 Cell = str | Sequence[Paragraph]  # plain text (one paragraph, lines broken by "\n") or paragraphs of runs
+EMPTY: Cell = ()  # a cell left blank to be filled in: one empty paragraph, no run
 
 
 @dataclass(frozen=True)
