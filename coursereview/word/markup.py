@@ -44,36 +44,55 @@ class TableLook:
     spacing: int | None = None  # twips above and below each cell paragraph; None keeps the style's
 
 
+def _rpr(bold: bool, italic: bool = False, color: str | None = None, points: float | None = None) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    props += f'<w:color w:val="{color}"/>' if color else ""
+    props += f'<w:sz w:val="{round(points * 2)}"/>' if points else ""
+    return f"<w:rPr>{props}</w:rPr>" if props else ""
+
+
+def _texts(text: str) -> str:
+    """Return the w:t of each line of ``text``, with a w:br between lines (a line break lives inside a run)."""
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean(text).split("\n"))
+
+
 def run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
     """Return one w:r; ``bold`` and ``points`` apply unless the run sets its own."""
-    props = "<w:b/>" if run.bold or bold else ""
-    props += "<w:i/>" if run.italic else ""
-    props += f'<w:color w:val="{run.color}"/>' if run.color else ""
     size = run.points if run.points is not None else points
-    props += f'<w:sz w:val="{round(size * 2)}"/>' if size is not None else ""
-    lines = clean(run.text).split("\n")
-    texts = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f"<w:r>{rpr}{texts}</w:r>"  # a line break lives inside a run (w:br is a run child)
+    return f"<w:r>{_rpr(run.bold or bold, run.italic, run.color, size)}{_texts(run.text)}</w:r>"
 
 
-def _cell_xml(cell: Cell, width: int, look: TableLook, header: bool, bold: bool) -> str:
-    shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{look.header_fill}"/>' if header and look.header_fill else ""
-    ppr = f'<w:pPr><w:spacing w:before="{look.spacing}" w:after="{look.spacing}"/></w:pPr>' if look.spacing else ""
-    paragraphs = [[Run(cell)]] if isinstance(cell, str) else cell
-    body = "".join(f"<w:p>{ppr}{''.join(run_xml(r, bold, look.points) for r in p)}</w:p>"
-                   for p in paragraphs)
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>{body or "<w:p/>"}</w:tc>'
+class _Rows:
+    """Write the rows of one kind (header or body) of one table, every per-cell constant made once."""
 
+    def __init__(self, widths: Sequence[int], look: TableLook, header: bool = False, key_column: bool = False,
+                 min_height: int | None = None) -> None:
+        props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+        if min_height:
+            props += f'<w:trHeight w:val="{min_height}" w:hRule="atLeast"/>'
+        self.start = f"<w:tr><w:trPr>{props}</w:trPr>"
+        fill = look.header_fill if header else None
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        self.cells = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{shade}</w:tcPr>' for w in widths]
+        self.bold = [header or (key_column and i == 0) for i in range(len(widths))]
+        self.rpr = [_rpr(bold, points=look.points) for bold in self.bold]
+        spacing = look.spacing
+        self.p = f'<w:p><w:pPr><w:spacing w:before="{spacing}" w:after="{spacing}"/></w:pPr>' if spacing else "<w:p>"
+        self.points = look.points
 
-def _row_xml(cells: Sequence[Cell], widths: Sequence[int], look: TableLook, header: bool = False,
-             key_column: bool = False, min_height: int | None = None) -> str:
-    props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
-    if min_height:
-        props += f'<w:trHeight w:val="{min_height}" w:hRule="atLeast"/>'
-    tcs = "".join(_cell_xml(cell, width, look, header, header or (key_column and i == 0))
-                  for i, (cell, width) in enumerate(zip(cells, widths, strict=True)))
-    return f"<w:tr><w:trPr>{props}</w:trPr>{tcs}</w:tr>"
+    def row(self, cells: Sequence[Cell]) -> str:
+        """Return one w:tr holding ``cells`` (as many as the table has columns)."""
+        if len(cells) != len(self.cells):
+            raise ValueError(f"a row of {len(cells)} cells in a table of {len(self.cells)} columns")
+        out = [self.start]
+        for tc, rpr, bold, cell in zip(self.cells, self.rpr, self.bold, cells, strict=True):
+            if isinstance(cell, str):
+                out.append(f"{tc}{self.p}<w:r>{rpr}{_texts(cell)}</w:r></w:p></w:tc>")
+            else:
+                body = "".join(f"{self.p}{''.join(run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
+                out.append(f"{tc}{body or '<w:p/>'}</w:tc>")
+        out.append("</w:tr>")
+        return "".join(out)
 
 
 def table_xml(rows: Sequence[Sequence[Cell]], widths: Sequence[int], look: TableLook = TableLook(),
@@ -93,10 +112,11 @@ def table_xml(rows: Sequence[Sequence[Cell]], widths: Sequence[int], look: Table
         f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     ]
     if header:
-        parts.append(_row_xml(header, widths, look, header=True))
-    parts.extend(_row_xml(row, widths, look, key_column=key_column, min_height=min_height) for row in rows)
+        parts.append(_Rows(widths, look, header=True).row(header))
+    body = _Rows(widths, look, key_column=key_column, min_height=min_height)
+    parts.extend(body.row(row) for row in rows)
     if not rows and not header:
-        parts.append(_row_xml(["—"] * len(widths), widths, look))
+        parts.append(_Rows(widths, look).row(["—"] * len(widths)))
     parts.append("</w:tbl>")
     return "".join(parts)
 
