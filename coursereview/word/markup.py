@@ -56,7 +56,7 @@ def _texts(text: str) -> str:
     return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean(text).split("\n"))
 
 
-def run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
+def _run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
     """Return one w:r; ``bold`` and ``points`` apply unless the run sets its own."""
     size = run.points if run.points is not None else points
     return f"<w:r>{_rpr(run.bold or bold, run.italic, run.color, size)}{_texts(run.text)}</w:r>"
@@ -89,7 +89,7 @@ class _Rows:
             if isinstance(cell, str):
                 out.append(f"{tc}{self.p}<w:r>{rpr}{_texts(cell)}</w:r></w:p></w:tc>")
             else:
-                body = "".join(f"{self.p}{''.join(run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
+                body = "".join(f"{self.p}{''.join(_run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
                 out.append(f"{tc}{body or '<w:p/>'}</w:tc>")
         out.append("</w:tr>")
         return "".join(out)

@@ -15,7 +15,9 @@ from coursereview.word.safety import MAX_COLUMNS, check_docx_bytes
 
 _TBL, _TR, _TC, _P = W + "tbl", W + "tr", W + "tc", W + "p"
 _SDT, _SDT_CONTENT, _CUSTOM = W + "sdt", W + "sdtContent", W + "customXml"
-_TEXT_TAGS = {W + "t": None, W + "tab": " ", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+# what each text element of a run reads as: w:t its own text (None), the others a fixed character
+_TEXT_TAGS: dict[str, str | None] = {W + "t": None, W + "tab": " ", W + "br": "\n", W + "cr": "\n",
+                                     W + "noBreakHyphen": "-"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def _cell_text(tc: Any) -> str:
     for p in tc.iter(_P):
         parts = []
         for el in p.iter(*_TEXT_TAGS):
-            parts.append(el.text or "" if _TEXT_TAGS[el.tag] is None else _TEXT_TAGS[el.tag])
+            fixed = _TEXT_TAGS[el.tag]
+            parts.append(el.text or "" if fixed is None else fixed)
         lines.append("".join(parts))
     return "\n".join(lines).strip()
 

@@ -49,7 +49,8 @@ class Writer:
     def text_width(self) -> int:
         """Return the width between the current section's side margins, in twips."""
         section = self._doc.sections[-1]
-        return (section.page_width - section.left_margin - section.right_margin) // _EMU_PER_TWIP
+        inner = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        return inner // _EMU_PER_TWIP
 
     def paragraph(self, text: str = "", style: str | None = None, keep_with_next: bool = False) -> None:
         """Add a paragraph of plain text in ``style`` (a style name, such as "List Bullet")."""
