@@ -58,33 +58,31 @@ def criteria_document(criteria: CriteriaSet, fmt_: str) -> bytes:
 
 
 def _docx(c: dict[str, Any]) -> bytes:
-    import docx
+    from coursereview.word.writer import Writer  # imported here: it loads python-docx, which md and html need not
 
-    from coursereview.documents.form import reproducible_bytes, table_rows
-
-    doc = docx.Document()
-    doc.core_properties.title = c["title"]
-    doc.add_heading(c["title"], 0)
-    doc.add_paragraph(f"Criteria set {c['ref']} (sha256 {c['sha256'][:16]}...). Applies to: {c['kinds']}. "
-                      f"In force {c['in_force']}.")
+    doc = Writer()
+    doc.properties(title=c["title"], author="coursereview", last_modified_by="coursereview")
+    doc.heading(c["title"], 0)
+    doc.paragraph(f"Criteria set {c['ref']} (sha256 {c['sha256'][:16]}...). Applies to: {c['kinds']}. "
+                  f"In force {c['in_force']}.")
     if c["description"]:
-        doc.add_paragraph(c["description"])
+        doc.paragraph(c["description"])
     for key, value in c["source"]:
-        doc.add_paragraph(f"Source {key}: {value}", style="List Bullet")
-    doc.add_heading("Hours and points", 1)
+        doc.paragraph(f"Source {key}: {value}", "List Bullet")
+    doc.heading("Hours and points", 1)
     for line in c["hours"]:
-        doc.add_paragraph(line, style="List Bullet")
-    doc.add_heading("Curriculum areas", 1)
-    table_rows(doc, ["ID", "Title", "Description", "Topics", "Minimum hours"],
-               [[a["id"], a["title"], a["description"], a["topics"], a["min_hours"]] for a in c["areas"]])
-    doc.add_heading("Documentation required", 1)
+        doc.paragraph(line, "List Bullet")
+    doc.heading("Curriculum areas", 1)
+    doc.table([[a["id"], a["title"], a["description"], a["topics"], a["min_hours"]] for a in c["areas"]],
+              ["ID", "Title", "Description", "Topics", "Minimum hours"])
+    doc.heading("Documentation required", 1)
     for line in c["documentation"] or ["None beyond the program and session fields."]:
-        doc.add_paragraph(line, style="List Bullet")
-    doc.add_heading("Rules", 1)
-    table_rows(doc, ["Rule", "What it asks", "Basis", "Severity", "Source"],
-               [[r["id"], r["text"] + (f" Note: {r['note']}" if r["note"] else ""), r["basis"], r["severity"],
-                 r["source"]] for r in c["rules"]])
-    doc.add_heading("How sure each rule is (basis)", 2)
+        doc.paragraph(line, "List Bullet")
+    doc.heading("Rules", 1)
+    doc.table([[r["id"], r["text"] + (f" Note: {r['note']}" if r["note"] else ""), r["basis"], r["severity"],
+                r["source"]] for r in c["rules"]],
+              ["Rule", "What it asks", "Basis", "Severity", "Source"])
+    doc.heading("How sure each rule is (basis)", 2)
     for basis, text in c["bases"]:
-        doc.add_paragraph(f"{basis}: {text}", style="List Bullet")
-    return reproducible_bytes(doc)
+        doc.paragraph(f"{basis}: {text}", "List Bullet")
+    return doc.save()
