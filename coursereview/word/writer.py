@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import io
+from collections.abc import Mapping, Sequence
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -15,6 +16,7 @@ from coursereview.word.markup import Cell, Paragraph, TableLook, W, clean, page_
 from coursereview.word.package import DEFAULT_STAMP, save_reproducible
 
 _EMU_PER_TWIP = 635
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
 def cm(length: float) -> int:
@@ -52,19 +54,27 @@ class Writer:
         inner = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         return inner // _EMU_PER_TWIP
 
-    def paragraph(self, text: str = "", style: str | None = None, keep_with_next: bool = False) -> None:
+    def paragraph(self, text: str = "", style: str | None = None, keep_with_next: bool = False,
+                  align: str | None = None) -> None:
         """Add a paragraph of plain text in ``style`` (a style name, such as "List Bullet")."""
         p = self._doc.add_paragraph(clean(text))
         if style:
             p._p.style = self.style_id(style)
         if keep_with_next:
             p.paragraph_format.keep_with_next = True
+        if align:
+            p.alignment = _ALIGN[align]
 
-    def runs(self, runs: Paragraph, style: str | None = None) -> None:
+    def runs(self, runs: Paragraph, style: str | None = None, keep_with_next: bool = False,
+             space_after_points: float | None = None) -> None:
         """Add a paragraph of ``runs``, each with its own format."""
         p = self._doc.add_paragraph()
         if style:
             p._p.style = self.style_id(style)
+        if keep_with_next:
+            p.paragraph_format.keep_with_next = True
+        if space_after_points is not None:
+            p.paragraph_format.space_after = Pt(space_after_points)
         for run in runs:
             r = p.add_run(clean(run.text))
             if run.bold:
@@ -82,12 +92,27 @@ class Writer:
 
     def table(self, rows: Sequence[Sequence[Cell]], header: Sequence[Cell] | None = None,
               widths: Sequence[int] | None = None, look: TableLook | None = None, key_column: bool = False,
-              min_height: int | None = None) -> None:
+              min_height: int | None = None, align: Sequence[str | None] | None = None,
+              keep_together: bool = False, heights: Mapping[int, int] | None = None) -> None:
         """Add a table (see markup.table_xml); without ``widths`` its columns share the text width equally."""
         columns = len(header) if header else len(rows[0]) if rows else 1
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
-        self._end.addprevious(parse_xml(table_xml(rows, widths, look, header, key_column, min_height)))
+        xml = table_xml(rows, widths, look, header, key_column, min_height, align, keep_together, heights)
+        self._end.addprevious(parse_xml(xml))
+
+    def picture(self, data: bytes, width_inches: float, description: str = "", align: str | None = None) -> None:
+        """Add a PNG or JPEG image ``width_inches`` wide (height to scale) in a paragraph of its own.
+
+        ``description`` is the alternative text a screen reader says. The image part is named by
+        its place in the document, so the same pictures give the same package.
+        """
+        p = self._doc.add_paragraph()
+        if align:
+            p.alignment = _ALIGN[align]
+        shape = p.add_run().add_picture(io.BytesIO(data), width=Inches(width_inches))
+        if description:
+            shape._inline.docPr.set("descr", clean(description))
 
     def page_break(self) -> None:
         """Start a new page."""
@@ -98,6 +123,13 @@ class Writer:
         section = self._doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
+
+    def portrait_section(self) -> None:
+        """Start a new section, on a new page, upright (after a landscape one)."""
+        section = self._doc.add_section(WD_SECTION.NEW_PAGE)
+        if section.orientation == WD_ORIENT.LANDSCAPE:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = section.page_height, section.page_width
 
     def page_header(self, text: str) -> None:
         """Put ``text`` at the top of every page."""
