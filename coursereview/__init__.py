@@ -5,7 +5,7 @@ from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteri
 from coursereview.documents import render
 from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
 from coursereview.findings import CATALOG, Finding
-from coursereview.review import Decision, Review
+from coursereview.review import Decision, Review, review_reference
 
 __version__ = "0.1.0"
 
@@ -25,5 +25,6 @@ __all__ = [
     "read_submission",
     "render",
     "resolve_criteria",
+    "review_reference",
     "shipped_criteria",
 ]

@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coursereview.check import check, example_submission, load_submission, shipped_examples
 from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, end_with, one_line_errors, register_to_read
-from coursereview.documents import FORMATS, TEXT_FORMATS, format_for, source_date
+from coursereview.documents import FORMATS, RENDER_FORMATS, TEXT_FORMATS, format_for, source_date
 from coursereview.documents import render as render_review
 from coursereview.io import check_writable, write_atomic
 from coursereview.review import Decision, Review
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, metavar="OUT",
-              help="File to write (.docx, .html, .md or .json); '-' writes html, md or json to stdout.")
-@click.option("--format", "fmt_", type=click.Choice(FORMATS),
+              help="File to write (.docx, .pdf, .html, .md or .json); '-' writes html, md or json to stdout.")
+@click.option("--format", "fmt_", type=click.Choice(RENDER_FORMATS),
               help="Output format; default: from the OUT suffix (md when OUT is '-').")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @db_option("Decision register: show IIMC's latest recorded decision in the approval block. "
            "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
+@click.option("--profile", "profile_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Organisation profile (YAML) for the letterhead, signatory and date style; "
+                   "default: IIMC's Education Department.")
 @one_line_errors
 def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: str | None,
-           db: str | None) -> None:
-    """Render the review document of a submission: docx, html, md or json.
+           db: str | None, profile_file: str | None) -> None:
+    """Render the review document of a submission: docx, pdf, html, md or json.
 
-    FILE is a YAML, JSON or Word (.docx) submission. The document has the title block, verdict,
-    curriculum areas, hours and points, the day-by-day timetable, instructors, every finding
-    with its location and hint, an approval block and the calculation trail. The same
-    submission and criteria always give the same bytes (SOURCE_DATE_EPOCH sets the docx time
-    stamps). A not-approvable submission is rendered too.
+    FILE is a YAML, JSON or Word (.docx) submission. Page 1 is a summary (verdict, hours,
+    points, areas, the most important findings); then the program, every finding with where it
+    is and what to change, hours by curriculum area with a chart, instructors, the day-by-day
+    timetable, an approval block to sign, the calculation trail and an audit block. PDF is the
+    docx printed by LibreOffice, which must be installed. The document is dated today
+    (SOURCE_DATE_EPOCH sets the date and the docx time stamps): the same submission, criteria
+    and date give the same bytes. A not-approvable submission is rendered too.
 
     \b
     Exit status: 0 approvable (with or without notes), 1 not approvable
@@ -51,10 +62,13 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
         raise Fail(f"cannot write {fmt} to stdout; give a file name with -o")
     if not to_stdout:
         check_writable(output, force)
+    if fmt == "pdf":
+        _need_libreoffice()
     path = register_to_read(db)
+    profile = _profile(profile_file)
     review = check(load_submission(file), criteria_ref)
     decision = _latest_decision(path, review) if path else None
-    data = render_review(review, fmt, decision, stamp=source_date())
+    data = render_review(review, fmt, decision, stamp=source_date(), profile=profile, reviewed=review_day())
     summary = f"{review.verdict_text}: {review.tally.summary()}"
     if to_stdout:
         sys.stdout.buffer.write(data)
@@ -107,6 +121,27 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
         review = reviews[key]
         write_atomic(target, render_review(review, fmt, stamp=source_date()), force)
         click.echo(f"wrote {target} ({review.verdict_text}: {review.tally.summary()})")
+
+
+def review_day(environ: dict[str, str] | None = None) -> dt.date:
+    """Return the date a review is dated: SOURCE_DATE_EPOCH's day when it is set, else today."""
+    environ = os.environ if environ is None else environ
+    return source_date(environ).date() if environ.get("SOURCE_DATE_EPOCH", "").strip() else dt.date.today()
+
+
+def _need_libreoffice() -> None:
+    from coursereview.documents import pdf
+
+    if pdf.find_soffice() is None:
+        raise Fail("PDF needs LibreOffice (soffice), which is not installed; write .docx instead, or install it")
+
+
+def _profile(file: str | None) -> Profile | None:
+    if file is None:
+        return None
+    from coursereview.documents.profile import load_profile
+
+    return load_profile(file)
 
 
 def _format(output: str, given: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from typing import Any
@@ -42,4 +43,5 @@ def _environment(fmt: str) -> Any:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
     return env
