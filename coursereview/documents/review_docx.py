@@ -125,7 +125,7 @@ def _letterhead(doc: Writer, head: dict[str, Any]) -> None:
 def _summary(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
     """Write page 1: the summary box, then the most important findings in sentences."""
     colour = VERDICT_COLOURS.get(ctx["verdict"])
-    verdict = [[Run(ctx["verdict_text"] + ".", bold=True, color=colour), Run(" " + ctx["verdict_sentence"])]]
+    verdict = [[Run(ctx["verdict_text"].upper() + ".", bold=True, color=colour), Run(" " + ctx["verdict_sentence"])]]
     rows: list[list[Cell]] = [[label, value] for label, value in ctx["summary"]]
     rows[0][1] = verdict
     tables.add("Summary", None, rows, "summary", key_column=True)
