@@ -45,6 +45,7 @@ ALIGN: dict[str, tuple[str | None, ...]] = {
     "trail": (R, None, None, None, None, R, R, None),
 }
 KEEP_WHOLE = 12  # a table of at most this many rows is kept on one page (unless it is findings)
+ROW_PLACES = 6  # a finding that repeats lists at most this many of its places in one row
 SIGNATURE_HEIGHT = 864  # twips: 0.6 inch to sign in
 VERDICT_COLOURS = {"approvable": "1E6B2E", "approvable-with-notes": "8A5A00", "not-approvable": "A4000F"}
 SEVERITY_COLOURS = {"error": "A4000F", "warning": "8A5A00", "info": "404040"}
@@ -142,22 +143,30 @@ def _findings(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
         doc.paragraph("The check found nothing to report.")
     for group in ctx["finding_groups"]:
         doc.heading(group["title"], 2)
-        rows = [_finding_cells(f) for f in group["findings"]]
+        rows = [row for f in group["findings"] for row in _finding_rows(f)]
         tables.add(f"Findings: {group['title']}", ctx["finding_headers"], rows, "findings", whole=False)
 
 
-def _finding_cells(f: dict[str, Any]) -> list[Cell]:
-    """Return one finding's row: code, what was found (with its criterion), where, what to change."""
+def _finding_rows(f: dict[str, Any]) -> list[list[Cell]]:
+    """Return one finding's rows: code, what was found (with its criterion), where, what to change.
+
+    A finding that repeats over many sessions continues on further rows, ROW_PLACES places each, so
+    no row grows taller than a page (a row that tall would have to split).
+    """
     colour = SEVERITY_COLOURS.get(f["severity"])
-    found: list[list[Run]] = []
-    if f["repeated"]:
-        found.append([Run(f["heading"] + ":", bold=True)])
-    found.extend([Run(line)] for line in f["lines"])
-    for extra in (f["rule"], f["provisional"]):
-        if extra:
-            found.append([Run(extra, italic=True, points=8, color=_GREY)])
-    return [[[Run(f["code"], bold=True, color=colour)]], found, [[Run(place)] for place in f["where"]],
-            [[Run(hint)] for hint in f["hints"]]]
+    rows: list[list[Cell]] = []
+    for start in range(0, len(f["lines"]), ROW_PLACES):
+        found: list[list[Run]] = []
+        if f["repeated"]:
+            found.append([Run(f["heading"] + (":" if not start else " (continued):"), bold=True)])
+        found.extend([Run(line)] for line in f["lines"][start:start + ROW_PLACES])
+        hints: list[list[Run]] = [[Run(hint)] for hint in f["hints"]] if not start else []
+        if not start:
+            found.extend([Run(extra, italic=True, points=8, color=_GREY)]
+                         for extra in (f["rule"], f["provisional"]) if extra)
+        rows.append([[[Run(f["code"], bold=True, color=colour)]], found,
+                     [[Run(place)] for place in f["where"][start:start + ROW_PLACES]], hints])
+    return rows
 
 
 def _hours(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
