@@ -15,6 +15,7 @@ import random
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from lxml import etree
 
 from coursereview import check, load_submission, review_reference
 from coursereview.cli import main
@@ -30,9 +32,14 @@ from coursereview.documents.finding_text import day_text, entries
 from coursereview.documents.review_context import default_profile
 from coursereview.review import Decision, Review
 from coursereview.tally import fmt
+from coursereview.word.markup import TableLook, table_xml
 
 DATA = Path(__file__).parent / "data"
 REPRO = DATA / "libreoffice-lost-rows.yaml"  # a 5-day institute whose Tuesday rows LibreOffice once dropped
+# Its review as coursereview wrote it before the fix (commit 2b5605a): LibreOffice 7.4 prints Tuesday's
+# header row at the foot of page 2 and drops every Tuesday row after it. Its layout is so exact that one
+# more point of space anywhere above hides the defect, so it is kept as the file itself.
+OLD_LAYOUT = DATA / "lost-rows-old-layout.docx"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SIZES = (1, 2, 3, 5, 8, 12, 17, 23, 30, 38, 47, 57, 68, 80)
 STAMP = dt.datetime(2027, 7, 20, tzinfo=dt.UTC)
@@ -103,6 +110,50 @@ def generated_program(sessions: int, seed: int) -> dict:
     }
 
 
+def _cells(row: etree._Element) -> list[str]:
+    """Return the text of each cell of a w:tr, a w:br as a line break."""
+    cells = []
+    for cell in row.findall(W + "tc"):
+        parts = [(x.text or "") if x.tag == W + "t" else "\n" for run in cell.iter(W + "r") for x in run
+                 if x.tag in (W + "t", W + "br")]
+        cells.append("".join(parts))
+    return cells
+
+
+def rebuilt_tables(data: bytes) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """Return the docx ``data`` with every table written again by the Word layer from its own content.
+
+    Also return each table's old XML and the new XML without ``keepNext``, which should be equal: the
+    Word layer writes the very same table, but for keeping its header row with the row under it.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    pairs = []
+    for old in list(root.iter(W + "tbl")):
+        rows = old.findall(W + "tr")
+        headed = rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        height = rows[-1].find(f"{W}trPr/{W}trHeight")
+        look = TableLook(old.find(f"{W}tblPr/{W}tblStyle").get(W + "val"), header_fill="D9E2F3", points=9,
+                         spacing=20)
+        xml = table_xml([_cells(r) for r in rows[1 if headed else 0:]],
+                        [int(col.get(W + "w")) for col in old.iter(W + "gridCol")], look,
+                        _cells(rows[0]) if headed else None,
+                        key_column=rows[-1].find(f"{W}tc/{W}p/{W}r/{W}rPr/{W}b") is not None,
+                        min_height=int(height.get(W + "val")) if height is not None else None)
+        new = etree.fromstring(xml)
+        without = etree.fromstring(xml.replace("<w:keepNext/>", ""))
+        pairs.append((etree.tostring(old, method="c14n", exclusive=True),
+                      etree.tostring(without, method="c14n", exclusive=True)))
+        old.getparent().replace(old, new)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    return out.getvalue(), pairs
+
+
 @dataclass
 class Printed:
     """One review, its docx and what LibreOffice printed of it."""
@@ -170,9 +221,13 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     for name, (review, decision) in reviews.items():
         documents[name] = render(review, "docx", decision, stamp=STAMP)
         (out / f"{name}.docx").write_bytes(documents[name])
+    old = OLD_LAYOUT.read_bytes()
+    extra = {"old-layout": old, "old-layout-rebuilt": rebuilt_tables(old)[0]}
+    for name, data in extra.items():
+        (out / f"{name}.docx").write_bytes(data)
     profile = (tmp / "lo-profile").as_uri()  # its own profile: parallel runs do not clash
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-                    "--outdir", str(out), *(str(out / f"{name}.docx") for name in reviews)],
+                    "--outdir", str(out), *(str(out / f"{name}.docx") for name in [*reviews, *extra])],
                    check=True, capture_output=True, timeout=600)
     result = {}
     for name, (review, _) in reviews.items():
@@ -183,7 +238,18 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
         pages = plain.stdout.decode("utf-8").split("\f")
         result[name] = Printed(name, review, documents[name], [p for p in pages if p.strip()],
                                " ".join(layout.stdout.decode("utf-8").split()))
+    for name, data in extra.items():
+        plain = subprocess.run([pdftotext, str(out / f"{name}.pdf"), "-"], check=True, capture_output=True, timeout=60)
+        pages = [p for p in plain.stdout.decode("utf-8").split("\f") if p.strip()]
+        result[name] = Printed(name, reviews["repro"][0], data, pages, "")
     return result
+
+
+def lost_sessions(doc: Printed) -> list[str]:
+    """Return the titles of sessions printed fewer times than the docx holds them (timetable, trail, findings)."""
+    printed_text, written = _squeeze(doc.text), _squeeze(_docx_text(doc.docx))
+    return [s.label for s in doc.review.submission.sessions
+            if printed_text.count(_squeeze(s.label)) < written.count(_squeeze(s.label))]
 
 
 NAMES = [f"generated-{n}" for n in SIZES] + ["repro", "failing", "not-approvable", "approvable-with-notes"]
@@ -194,10 +260,9 @@ NAMES = [f"generated-{n}" for n in SIZES] + ["repro", "failing", "not-approvable
 def test_every_session_finding_and_total_is_printed(printed: dict[str, Printed], name: str) -> None:
     doc = printed[name]
     review = doc.review
-    printed_text, written = _squeeze(doc.text), _squeeze(_docx_text(doc.docx))
-    lost = [s.label for s in review.submission.sessions
-            if printed_text.count(_squeeze(s.label)) < written.count(_squeeze(s.label))]
+    lost = lost_sessions(doc)
     assert not lost, f"{name}: sessions missing from the PDF: {lost}"
+    printed_text = _squeeze(doc.text)
     date = default_profile().date
     for entry in entries(review, date):
         for sentence in entry.sentences:
@@ -233,6 +298,24 @@ def test_pages_are_whole_and_headers_unbroken(printed: dict[str, Printed], name:
     broken = [h for h in headers if h and len(h) < 40 and " ".join(h.split()) not in text]
     assert not broken, f"{name}: headers broken inside a word (or lost): {broken}"
     assert "home/reviewer" not in text and "Submissions 2027" not in text
+
+
+def test_the_word_layer_writes_the_old_tables_again_but_for_keeping_headers_with_their_rows() -> None:
+    _, pairs = rebuilt_tables(OLD_LAYOUT.read_bytes())
+    assert len(pairs) == 12
+    for old, new in pairs:
+        assert new == old
+
+
+@pytest.mark.libreoffice
+def test_the_old_layout_loses_a_day_and_the_word_layer_keeps_it(printed: dict[str, Printed]) -> None:
+    """The layout that lost Tuesday's sessions, its tables written by today's Word layer, loses nothing."""
+    old, rebuilt = printed["old-layout"], printed["old-layout-rebuilt"]
+    assert not lost_sessions(rebuilt)
+    tuesday = {s.label for s in old.review.submission.sessions if s.date == dt.date(2027, 7, 13)} - {"Lunch"}
+    if not lost_sessions(old):
+        pytest.skip("this LibreOffice prints the old layout whole: the defect cannot be shown here")
+    assert tuesday <= set(lost_sessions(old))
 
 
 @pytest.mark.libreoffice
