@@ -193,7 +193,7 @@ def test_killed_half_way_then_rerun_completes_without_duplicates(tmp_path: Path,
 
 def test_a_crash_reviewing_one_submission_never_stops_the_batch(queue: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import coursereview.staff.batch as batch
+    import coursereview.staff.batch.job as batch
 
     real = batch.check
 
