@@ -58,7 +58,10 @@ def run_in_workers(work: Callable[[J], R], jobs: Sequence[J], workers: int, grac
                     else:
                         yield job, crashed(job)
                     running.remove(worker)  # no job left for it, or it died: a new one starts if work remains
-                    retired.append(worker.stop())
+                    if answer is None:
+                        worker.release()  # reap the dead at once: a long batch of crashes must not pile up
+                    else:
+                        retired.append(worker.stop())
         finally:
             _shut_down(running + retired, grace)
 
@@ -92,6 +95,15 @@ class _Worker(Generic[J]):
             self.conn.send(None)
         return self
 
+    def release(self) -> None:
+        """Wait for the worker to end (killing it if it ignores termination) and free its pipe and process."""
+        self.process.join(_KILL_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.process.close()
+        self.conn.close()
+
 
 def _start(context: Any, work: Callable[[J], Any], task: tuple[J, int]) -> _Worker[J]:
     here, there = context.Pipe()
@@ -105,10 +117,10 @@ def _start(context: Any, work: Callable[[J], Any], task: tuple[J, int]) -> _Work
 
 def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
     """In a worker: do the jobs sent one at a time until told to stop (None) or the batch process is gone."""
-    _default_stop_signals()
     parent = multiprocessing.parent_process()
     watched: list[Connection | int] = [conn] if parent is None else [conn, parent.sentinel]
     try:
+        _default_stop_signals()
         while conn in wait(watched):  # else the batch died (SIGKILL): do not outlive it
             job = conn.recv()
             if job is None:
@@ -143,12 +155,7 @@ def _shut_down(workers: list[_Worker[Any]], grace: float) -> None:
             if worker.process.is_alive():
                 worker.process.terminate()
         for worker in workers:
-            worker.process.join(_KILL_SECONDS)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
-            worker.process.close()
-            worker.conn.close()
+            worker.release()
 
 
 @contextlib.contextmanager
