@@ -128,7 +128,7 @@ def history(db_path: str | Path, sha256: str | None = None) -> list[Entry]:
         query, args = query + " WHERE submission_sha256 = ?", (sha256,)
     with _connect(db_path, create=False) as conn:
         rows = _query(conn, db_path, query + " ORDER BY id", args)
-    return [Entry(*row[:12], override=bool(row[12]), decided_at=row[13]) for row in rows]
+    return [_entry(row) for row in rows]
 
 
 def latest_decision(db_path: str | Path, sha256: str) -> Decision | None:
@@ -213,6 +213,12 @@ def _explain(name: str, exc: sqlite3.DatabaseError) -> str:
     if "locked" in text or "busy" in text:
         return f"{name}: the decision register stayed locked by another user for {BUSY_TIMEOUT_MS // 1000} s; try again"
     return f"{name}: decision register error: {text}"
+
+
+def _entry(row: tuple) -> Entry:
+    data = dict(zip(_COLUMNS, row, strict=True))
+    data["override"] = bool(data["override"])  # stored as 0 or 1
+    return Entry(**data)
 
 
 def _errors(n: int) -> str:
