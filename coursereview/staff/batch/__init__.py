@@ -51,7 +51,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
     content, criteria, formats and tool version are unchanged since the last run into ``outdir``
     are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
-    ``stamp`` is the time written into docx documents (see ``docx_package.source_date``).
+    ``stamp`` is the time written into docx documents (see ``coursereview.word.package.source_date``).
     A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
     nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
     parents) once the options are checked and there is something to review.
