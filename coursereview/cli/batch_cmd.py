@@ -39,9 +39,10 @@ if TYPE_CHECKING:
               help="Processes to run at once. Default: one per core; 1 runs in this process.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @click.option("--force", is_flag=True, help="Redo every submission, even unchanged ones, and replace files.")
+@profile_option()
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool) -> None:
+          force: bool, profile: Profile) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
@@ -77,7 +78,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
         from coursereview.word.package import source_date
 
         result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date(),
-                           create_outdir=True)
+                           create_outdir=True, profile=profile)
     for row in result.rows:
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coursereview.criteria import CriteriaSet
 from coursereview.criteria.describe import hours_lines, rule_sentence
+from coursereview.documents.profile import Profile, load_profile
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.word.markup import EMPTY, Cell, Run
 from coursereview.word.writer import Writer, cm
@@ -21,12 +22,17 @@ def column_header(f: Field) -> str:
     return f"{f.label} ({hint})" if hint else f.label
 
 
-def build_form(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None) -> bytes:
-    """Return the blank form for a ``kind`` program judged by ``criteria``, as .docx bytes."""
+def build_form(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None,
+               profile: Profile | None = None) -> bytes:
+    """Return the blank form for a ``kind`` program judged by ``criteria``, as .docx bytes.
+
+    ``profile`` (default: IIMC's Education Department) says where to send the filled form.
+    """
     doc = Writer(font_points=10)
     doc.properties(title="Course Program Review Template", author="coursereview", last_modified_by="coursereview")
     doc.heading("Course Program Review Template", 0)
     doc.paragraph(f"For an IIMC {kind} program, judged by {criteria.title} ({criteria.ref}).")
+    doc.paragraph(f"Send the completed form to the {(profile or load_profile()).send_to()}.")
     _instructions(doc, criteria)
 
     doc.page_break()

@@ -224,11 +224,9 @@ def _contact(profile: Profile) -> str:
 
 
 def _closing(doc: Writer, profile: Profile) -> None:
-    doc.block([Run("Sincerely,")], ParagraphLook(before=12, after=0, keep_with_next=True))
-    doc.block([], ParagraphLook(before=0, after=36, keep_with_next=True))  # room to sign: half an inch
-    doc.block([Run(profile.signatory_name)], ParagraphLook(before=0, after=0, keep_with_next=True))
-    doc.block([Run(profile.signatory_title)], ParagraphLook(before=0, after=0, keep_with_next=True))
-    doc.block([Run(profile.name)], ParagraphLook(before=0, after=0))
+    """Write the closing, room to sign (four blank lines) and the signatory, as one paragraph that never splits."""
+    lines = ["Sincerely,", "", "", "", profile.signatory_name, profile.signatory_title, profile.name]
+    doc.block([Run("\n".join(lines))], ParagraphLook(before=4, after=0, keep_together=True))
 
 
 def _grouped(items: list[Required]) -> list[Required]:

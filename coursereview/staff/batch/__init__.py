@@ -14,6 +14,7 @@ from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 
 from coursereview.criteria import resolve_criteria
+from coursereview.documents.profile import Profile
 from coursereview.errors import OutputError
 from coursereview.staff.batch.inputs import SUFFIXES, collect, unmatched
 from coursereview.staff.batch.job import (
@@ -45,7 +46,8 @@ _GRACE_SECONDS = 10.0  # on a stop, workers may finish the submission in hand th
 def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
               workers: int | None = None, criteria: str | None = None, force: bool = False,
               progress: Callable[[Row, int], None] | None = None,
-              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False) -> BatchResult:
+              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False,
+              profile: Profile | None = None) -> BatchResult:
     """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
 
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
@@ -54,7 +56,8 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     ``stamp`` is the time written into docx documents (see ``coursereview.word.package.source_date``).
     A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
     nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
-    parents) once the options are checked and there is something to review.
+    parents) once the options are checked and there is something to review. ``profile`` issues the
+    documents (None: the shipped one); documents issued by another profile are redone.
     """
     from coursereview import __version__
     from coursereview.documents import FORMATS
@@ -79,7 +82,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
             outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror or exc}") from None
-    jobs = plan(files, outdir, tuple(formats), criteria, stamp)
+    jobs = plan(files, outdir, tuple(formats), criteria, stamp, profile)
     manifest = Manifest.load(outdir, force, f"coursereview {__version__}")
     manifest.claim([name for job in jobs for name in job.outputs()] + list(SUMMARIES), force)
     rows: dict[str, Row] = {}

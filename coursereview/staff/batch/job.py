@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 
 from coursereview.check import check, load_submission
+from coursereview.documents.profile import Profile, load_profile
 from coursereview.errors import CourseReviewError
 from coursereview.io import write_atomic
 from coursereview.review import Review
@@ -28,6 +29,8 @@ class Job:
     criteria: str | None
     sha256: str | None  # content hash of the file, None when it cannot be read
     stamp: str = DEFAULT_STAMP.isoformat()  # the time written into docx files (ISO 8601)
+    profile: Profile | None = None  # who issues the documents; None: the shipped profile
+    profile_id: str | None = None  # a hash of ``profile`` (the manifest redoes documents issued by another)
 
     def outputs(self) -> tuple[str, ...]:
         """Return the names of the documents the job writes into ``outdir``."""
@@ -89,8 +92,11 @@ class BatchResult:
 
 
 def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
-         stamp: dt.datetime = DEFAULT_STAMP) -> list[Job]:
+         stamp: dt.datetime = DEFAULT_STAMP, profile: Profile | None = None) -> list[Job]:
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
+    if profile == load_profile():
+        profile = None  # the shipped one: manifests written before profiles existed stay valid
+    profile_id = hashlib.sha256(repr(astuple(profile)).encode()).hexdigest() if profile else None
     stems = [f.stem for f in files]
     taken = {s.casefold() for s in stems if sum(t.casefold() == s.casefold() for t in stems) > 1}
     jobs = []
@@ -98,7 +104,8 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
         key = str(file.resolve())
         if stem.casefold() in taken:
             stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat()))
+        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat(),
+                        profile, profile_id))
     return jobs
 
 
@@ -110,7 +117,7 @@ def process(job: Job) -> Row:
         submission = load_submission(job.file)
         review = check(submission, job.criteria)
         for fmt, name in zip(job.formats, job.outputs(), strict=True):
-            data = render(review, fmt, stamp=dt.datetime.fromisoformat(job.stamp))
+            data = render(review, fmt, stamp=dt.datetime.fromisoformat(job.stamp), profile=job.profile)
             write_atomic(Path(job.outdir) / name, data, force=True)  # the batch claimed these
         return _reviewed(job, review)
     except CourseReviewError as exc:

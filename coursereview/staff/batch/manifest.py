@@ -57,6 +57,7 @@ class Manifest:
         same = (entry.get("sha256") == job.sha256 and entry.get("tool") == self.tool
                 and entry.get("formats") == list(job.formats) and entry.get("criteria_arg") == job.criteria
                 and entry.get("outputs") == list(job.outputs()) and entry.get("stamp") == job.stamp
+                and entry.get("profile") == job.profile_id
                 and all((self.path.parent / n).is_file() for n in job.outputs()))
         if not same:
             return None
@@ -71,7 +72,7 @@ class Manifest:
         if row.status == REVIEWED and job.sha256:
             self.entries[job.key] = {"sha256": job.sha256, "tool": self.tool, "formats": list(job.formats),
                                      "criteria_arg": job.criteria, "outputs": list(job.outputs()), "stamp": job.stamp,
-                                     "row": row.to_dict()}
+                                     "profile": job.profile_id, "row": row.to_dict()}
         else:
             self.entries.pop(job.key, None)
         self._dirty = True
