@@ -240,7 +240,7 @@ def _grouped(items: list[Required]) -> list[Required]:
             merged.append(same[0])
             continue
         wheres = list(dict.fromkeys(i.where for i in same))
-        merged.append(Required(_places(wheres), _plural(what), how, code))
+        merged.append(Required(_places(wheres), _plural(what), _each(how), code))
     return merged
 
 
@@ -255,3 +255,8 @@ def _places(wheres: list[str]) -> str:
 def _plural(what: str) -> str:
     """Return a sentence about one session as a sentence about each of them."""
     return re.sub(r"^The session\b", "Each of these sessions", what)
+
+
+def _each(how: str) -> str:
+    """Return advice about one session as advice about each of them."""
+    return re.sub(r"\b(the|this) session\b", "each session", how)

@@ -23,12 +23,16 @@ _NOUNS = {
     ("sessions", "kind"): "kind of session", ("sessions", "area"): "curriculum area",
     ("sessions", "instructors"): "presenters", ("sessions", "objectives"): "learning objectives",
     ("instructors", "id"): "short name (ID)", ("program", "kind"): "kind of program",
-    ("program", "part"): "part (year)",
+    ("program", "part"): "part (year)", ("provider", "email"): "director's e-mail address",
+    ("provider", "phone"): "director's telephone number",
 }
 _TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
     "provider": ("Provider details", PROVIDER), "program": ("Program details", PROGRAM),
     "instructors": ("Instructors", INSTRUCTORS), "sessions": ("Sessions", SESSIONS),
 }
+# Findings about a missing program or provider detail, located at the table: the detail they ask for.
+_FIELD_OF = {"D001": ("program", "assessment"), "D002": ("program", "attendance"), "D003": ("program", "certificate"),
+             "P002": ("provider", "institution"), "P003": ("provider", "association")}
 _QUOTED = re.compile(r"""^(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""")  # the repr() a message starts with
 
 
@@ -79,7 +83,7 @@ class _Words:
 
     def where(self, f: Finding) -> str:
         """Return where ``f`` is, in the provider's terms (and the Word form's table, row and column)."""
-        path = f.path
+        path = _FIELD_OF.get(f.code, f.path)
         if f.code == "H004" and (s := self.session(path)) is not None and s.date:
             return f"The day {self.day(s.date)}"
         if (s := self.session(path)) is not None:
@@ -94,6 +98,8 @@ class _Words:
         else:
             place = "The program as a whole"
         form_place = f.location.where if f.location and self.form and len(path) > 1 else None
+        if f.code in _FIELD_OF and self.form:
+            form_place = f"{path[0]} table, row {_quote(_label(_TABLES[path[0]][1], path[1:]))}"
         return f"{place} (in your form: {_unquote(form_place)})" if form_place else place
 
     def session_name(self, s: Session) -> str:
