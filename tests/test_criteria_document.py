@@ -1,4 +1,4 @@
-"""The criteria document: public citations only, columns sized to content, rows whole, running header and page numbers."""
+"""The criteria document: public citations only, columns sized to content, rows whole, header and page numbers."""
 
 from __future__ import annotations
 

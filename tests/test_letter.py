@@ -1,4 +1,4 @@
-"""The decision letter: a US business letter, its parts in order, the numbered list in plain words, refusal and draft."""
+"""The decision letter: a US business letter, its parts in order, the numbered list in plain words, refusal, draft."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -144,6 +146,23 @@ def test_the_letter_follows_the_organisation_profile(ohio: Path) -> None:
     assert document.core_properties.author == "Ohio Municipal Clerks Association"
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert any(name.startswith("word/media/") for name in z.namelist())
+
+
+def _png(width: int, height: int) -> bytes:
+    """Return a solid PNG image of ``width`` x ``height`` pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x1e\x3c\x78" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_a_wide_logo_is_narrowed_to_the_text_width(ohio: Path) -> None:
+    (ohio.parent / "logo.png").write_bytes(_png(2000, 100))
+    document = _read(build_letter(check(load_submission(CLEAN)), APPROVED, profile=load_profile(ohio)))
+    logo = document.inline_shapes[0]
+    assert logo.width == 6.5 * 914400 and logo.height == logo.width // 20  # 6.5 inches: the text width
 
 
 def test_a_damaged_logo_is_one_clear_error(ohio: Path) -> None:

@@ -39,15 +39,19 @@ if TYPE_CHECKING:
               help="Processes to run at once. Default: one per core; 1 runs in this process.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @click.option("--force", is_flag=True, help="Redo every submission, even unchanged ones, and replace files.")
+@db_option("Decision register: show IIMC's latest recorded decision on each submission in summary.html. "
+           "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
 @profile_option()
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool, profile: Profile) -> None:
+          force: bool, db: str | None, profile: Profile) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
     glob patterns. Each submission's review documents go to OUTDIR as <name>-review.<format>,
-    with summary.csv, summary.json and summary.html listing every submission. A file that
+    with summary.csv, summary.json and summary.html listing every submission (summary.html is a
+    dashboard: counts by verdict, the submissions by verdict then date received, and IIMC's
+    recorded decision from the register, --db). A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
     A folder or pattern that holds no submission is reported the same way (and when nothing
     at all is found, nothing is written).
@@ -62,6 +66,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
+    register = register_to_read(db)
     out = Path(outdir)
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
@@ -78,7 +83,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
         from coursereview.word.package import source_date
 
         result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date(),
-                           create_outdir=True, profile=profile)
+                           create_outdir=True, profile=profile, register=register)
     for row in result.rows:
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)

@@ -10,7 +10,7 @@ import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.shared import Inches, Pt, RGBColor, Twips
+from docx.shared import Emu, Inches, Pt, RGBColor, Twips
 
 from coursereview.errors import CourseReviewError
 from coursereview.word.markup import Cell, Paragraph, ParagraphLook, TableLook, W, clean, page_number_xml, table_xml
@@ -157,8 +157,8 @@ class Writer:
             raise ImageError("the logo is not a readable PNG or JPEG image") from None
         limit = (max_width or self.text_width) * _EMU_PER_TWIP
         if shape.width and shape.width > limit:
-            shape.height = round(shape.height * limit / shape.width)
-            shape.width = limit
+            shape.height = Emu(round(shape.height * limit / shape.width))
+            shape.width = Emu(limit)
         _set_look(p, look or ParagraphLook())
 
     def set_page(self, top: float | None = None, bottom: float | None = None, sides: float | None = None,

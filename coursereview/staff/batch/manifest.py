@@ -10,7 +10,7 @@ from pathlib import Path
 from coursereview.criteria import resolve_criteria
 from coursereview.errors import CourseReviewError, OutputError
 from coursereview.io import write_atomic
-from coursereview.staff.batch.job import REVIEWED, UNCHANGED, Job, Row
+from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
 
 MANIFEST = ".coursereview-batch.json"
 FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
@@ -65,7 +65,9 @@ class Manifest:
         ref = job.criteria if job.criteria and Path(job.criteria).is_file() else row.get("criteria")
         if self._current_sha(ref) != row.get("criteria_sha256"):
             return None
-        return replace(Row(**{**row, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED)
+        known = {name: value for name, value in row.items() if name in COLUMNS}  # a manifest of an older version
+        return replace(Row(**{**known, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED,
+                       received=job.received)
 
     def record(self, job: Job, row: Row) -> None:
         """Remember ``row`` for ``job`` (failures are not remembered: they are retried next time)."""
