@@ -79,6 +79,7 @@ def test_counts_by_verdict_and_rows_by_verdict_then_received(queue: Path, tmp_pa
                            ("Approvable", "ok-old.yaml"), ("Approvable", "ok-new.yaml")]
     assert "March 8, 2030, 17:46 UTC" in page  # ok-old: received 9 days before 2030-03-17 17:46:40
     assert "decision" not in page.split("<body>")[1].lower()  # no register, no decision column
+    assert str(queue) not in page  # file names only, never the reviewer's folders
 
 
 def test_every_verdict_has_a_symbol_and_words_not_colour_alone(queue: Path, tmp_path: Path) -> None:

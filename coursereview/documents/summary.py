@@ -47,11 +47,15 @@ def _row(row: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
     key = UNREADABLE if row.get("status") == UNREADABLE else row.get("verdict") or UNREADABLE
     _, label, symbol, css = VERDICT_ORDER[_RANK.get(key, 0)]
     received = _when(row.get("received"))
+    file = str(row.get("file") or "")
+    name = file.replace("\\", "/").rsplit("/", 1)[-1]  # the reviewer's folders are nobody's business
+    reason = str(row.get("reason") or "")
     start, end = _day(row.get("start")), _day(row.get("end"))
     return {
         **row,
         "sort": (_RANK.get(key, 0), row.get("received") or "9999", str(row.get("file", ""))),
-        "label": label, "symbol": symbol, "css": css,
+        "label": label, "symbol": symbol, "css": css, "file_name": name,
+        "reason": name + reason[len(file):] if file and reason.startswith(file) else reason,
         "received_text": _stamp(received, profile) if received else "unknown",
         "dates": _dates(start, end, profile),
         "kind_text": " ".join(x for x in ((row.get("kind") or "").capitalize(),
