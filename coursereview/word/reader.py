@@ -79,6 +79,8 @@ def _cell_text(tc: Any) -> str:
     shows its placeholder, a dropdown's value for the item picked, whether the control sits
     inside the paragraph (as the form writes it) or around it.
     """
+    if next(tc.iter(_SDT), None) is None:  # most cells: no control to look through
+        return "\n".join("".join(_text(el) for el in p.iter(*_TEXT_TAGS)) for p in tc.iter(_P)).strip()
     lines = []
     for p in tc.iter(_P):
         parts = []
@@ -94,8 +96,8 @@ def _cell_text(tc: Any) -> str:
 
 def _text(element: Any) -> str:
     """Return what a text element reads as, or the text of everything inside a content control."""
-    fixed = _TEXT_TAGS.get(element.tag)
     if element.tag in _TEXT_TAGS:
+        fixed = _TEXT_TAGS[element.tag]
         return element.text or "" if fixed is None else fixed
     content = element.find(_SDT_CONTENT)
     return "" if content is None else "".join(_text(el) for el in content.iter(*_TEXT_TAGS))
