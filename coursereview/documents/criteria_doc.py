@@ -44,17 +44,9 @@ def criteria_document(criteria: CriteriaSet, fmt_: str) -> bytes:
         return _docx(data)
     if fmt_ not in ("md", "html"):
         raise ValueError(f"unknown criteria document format {fmt_!r}; use one of {', '.join(FORMATS)}")
-    import jinja2
+    from coursereview.documents.environment import render_template
 
-    from coursereview.resources import templates_dir
-
-    def load(name: str) -> str:
-        return (templates_dir() / name).read_text(encoding="utf-8")
-
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=fmt_ == "html",
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
-    return env.get_template(f"criteria.{fmt_}.j2").render(c=data).encode("utf-8")
+    return render_template(f"criteria.{fmt_}.j2", c=data).encode("utf-8")
 
 
 def _docx(c: dict[str, Any]) -> bytes:

@@ -215,7 +215,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
         if f is None:
             if not text or not _norm(label):
                 continue
-            path = (re.sub(r"\W+", "_", _norm(label)).strip("_") or "field",)  # the schema reports it: S001
+            path: tuple[str, ...] = (re.sub(r"\W+", "_", _norm(label)).strip("_") or "field",)  # S001
             value: Any = clean(text)
         else:
             path = f.path
@@ -225,7 +225,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
             sources.values.setdefault((kind, *path[:depth]), where)  # an empty row still says where it is
         if value is None:
             continue
-        target = into
+        target: dict[str, Any] = into
         for part in path[:-1]:
             target = target.setdefault(part, {})
         target[path[-1]] = value
