@@ -39,7 +39,7 @@ COMMANDS = [
     (["render", str(CLEAN), "-o", "OUT"], "review.docx", f"For the {OHIO}: record the decision"),
     (["letter", str(CLEAN), "-o", "OUT", "--draft"], "letter.docx", "Dana Whitaker\nEducation Chair"),
     (["criteria", "show", "iimc-institute", "-o", "OUT"], "criteria.docx", "Ohio Municipal Clerks Association"),
-    (["new", "-o", "OUT"], "form.docx", f"Send the completed form to the {OHIO}, ed@ohclerks.org."),
+    (["new", "-o", "OUT"], "form.docx", f"send it to the {OHIO} at ed@ohclerks.org"),
     (["new", "-o", "OUT"], "form.yaml", f"# Send it to: {OHIO}, ed@ohclerks.org"),
 ]
 IDS = ["render-md", "render-docx", "letter", "criteria-show", "new-docx", "new-yaml"]

@@ -70,7 +70,7 @@ def _docx(c: dict[str, Any], profile: Profile) -> bytes:
     from coursereview.word.writer import Writer  # imported here: it loads python-docx, which md and html need not
 
     doc = Writer(side_margins_inches=1)
-    doc.set_page(top=0.8, bottom=0.8)
+    doc.margins(1, 0.8)
     doc.properties(title=c["title"], subject=f"Criteria set {c['ref']}", author=profile.name,
                    last_modified_by=profile.name, keywords=c["ref"], category="criteria")
     doc.first_page_apart()

@@ -77,7 +77,8 @@ def build_letter(review: Review, decision: Decision | None = None, stamp: dt.dat
     profile = profile or load_profile()
     kind = letter_kind(review, decision)
     doc = Writer()
-    doc.set_page(top=0.7, bottom=0.8, sides=1.0, line_spacing=1.05)
+    doc.margins(1.0, 0.75)
+    doc.line_spacing(1.05)
     reference = review_reference(review)
     dated = profile.date(decision.decided_at.astimezone(dt.UTC).date()) if decision is not None else ""
     _running_heads(doc, review, dated, reference, draft)
