@@ -2,10 +2,10 @@
 
 from coursereview.check import check, choose_criteria, load_submission, read_submission
 from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
-from coursereview.documents import render
+from coursereview.documents import render, review_reference
 from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
 from coursereview.findings import CATALOG, Finding
-from coursereview.review import Decision, Review, review_reference
+from coursereview.review import Decision, Review
 
 __version__ = "0.1.0"
 

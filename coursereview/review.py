@@ -98,19 +98,3 @@ class Review:
             "counts": self.counts,
             "findings": [f.to_dict() for f in self.findings],
         }
-
-
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # base 32 without I, L, O and U: nothing to misread
-
-
-def review_reference(review: Review) -> str:
-    """Return the reference of a review: 8 characters from the submission's sha256, such as ``"7F3K-9QXM"``.
-
-    The same submission always has the same reference, whoever checks it and under whichever
-    criteria; a changed file gets a new one. Digits and capitals without I, L, O or U
-    (Crockford's base 32), so it can be read out on the phone and typed back without doubt;
-    40 bits: the odds that two of a season's few hundred submissions share one are below 1 in 10 million.
-    """
-    bits = int(review.submission.sha256[:10], 16)
-    chars = "".join(_CROCKFORD[(bits >> shift) & 31] for shift in range(35, -1, -5))
-    return f"{chars[:4]}-{chars[4:]}"

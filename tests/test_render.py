@@ -11,11 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from coursereview import check, load_submission
+from coursereview import check, load_submission, review_reference
 from coursereview.documents import render, source_date
 from coursereview.documents.review_context import SECTIONS
 from coursereview.errors import CourseReviewError
-from coursereview.review import Decision, Review, review_reference
+from coursereview.review import Decision, Review
 from coursereview.tally import fmt
 
 SCRIPT = "<script>alert(1)</script>"
@@ -93,9 +93,9 @@ def key_values(document: docx.document.Document, first_label: str) -> dict[str, 
 def what_the_document_says(review: Review) -> list:
     """Return the findings as the documents list them (documents.finding_text, default profile's dates)."""
     from coursereview.documents.finding_text import entries
-    from coursereview.documents.review_context import default_profile
+    from coursereview.documents.profile import load_profile
 
-    return entries(review, default_profile().date)
+    return entries(review, load_profile())
 
 
 def test_fixture_is_not_approvable_with_a_provisional_warning(review: Review) -> None:

@@ -29,7 +29,7 @@ from coursereview import check, load_submission, review_reference
 from coursereview.cli import main
 from coursereview.documents import render
 from coursereview.documents.finding_text import day_text, entries
-from coursereview.documents.review_context import default_profile
+from coursereview.documents.profile import load_profile
 from coursereview.review import Decision, Review
 from coursereview.tally import fmt
 from coursereview.word.markup import TableLook, table_xml
@@ -263,15 +263,15 @@ def test_every_session_finding_and_total_is_printed(printed: dict[str, Printed],
     lost = lost_sessions(doc)
     assert not lost, f"{name}: sessions missing from the PDF: {lost}"
     printed_text = _squeeze(doc.text)
-    date = default_profile().date
-    for entry in entries(review, date):
+    profile = load_profile()
+    for entry in entries(review, profile):
         for sentence in entry.sentences:
             assert _squeeze(sentence) in printed_text, f"{name}: finding not printed: {sentence}"
     tally = review.tally
     assert f"Total contact hours {fmt(tally.contact_hours)}" in doc.layout
     assert f"Points a participant earns {fmt(tally.points)} {tally.category}" in doc.layout
     for day, minutes in tally.day_minutes.items():
-        assert f"{day_text(day, date)} {fmt(tally.hours(minutes))}" in doc.layout, f"{name}: total of {day}"
+        assert f"{day_text(day, profile)} {fmt(tally.hours(minutes))}" in doc.layout, f"{name}: total of {day}"
     titles = {a.id: a.title for a in review.criteria.areas}
     for area, hours in tally.area_hours().items():
         assert f"{titles.get(area, area)} {fmt(hours)}" in doc.layout, f"{name}: hours of {area}"

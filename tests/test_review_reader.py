@@ -17,7 +17,7 @@ from coursereview.documents import render
 from coursereview.documents.chart import chart_bars, hours_chart_png, hours_chart_svg
 from coursereview.documents.finding_text import entries, sentence
 from coursereview.documents.profile import load_profile
-from coursereview.documents.review_context import default_profile, review_context
+from coursereview.documents.review_context import review_context
 from coursereview.review import Review
 
 DATA = Path(__file__).parent / "data"
@@ -40,7 +40,8 @@ def _off_grid(data: dict) -> None:
     for index, end in ((0, "11:50"), (2, "16:50"), (3, "11:50")):
         data["sessions"][index]["end"] = end
     first = data["sessions"][0]
-    data["sessions"].append({**first, "title": "Parallel Workshop", "track": "B", "area": "special-topics"})
+    data["sessions"].append({**first, "title": "Parallel Workshop", "track": "B", "area": "special-topics",
+                             "instructors": ["bob"]})
     first["track"] = "A"
 
 
@@ -49,8 +50,8 @@ def test_the_reference_is_short_unambiguous_and_stable(tmp_path: Path) -> None:
     again = _review(tmp_path / "..", name="copy.yaml")  # another name, the same bytes
     other = _review(tmp_path, lambda d: d["program"].update(location="Elsewhere, MN"), name="other.yaml")
     reference = review_reference(one)
-    assert len(reference) == 9 and reference[4] == "-"
-    assert set(reference.replace("-", "")) <= set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")  # no I, L, O, U
+    assert reference.startswith("CR-") and len(reference) == 11
+    assert set(reference[3:]) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")  # no 0 or 1 to read as O or I
     assert review_reference(again) == reference != review_reference(other)
     assert review_reference(check(load_submission(BASE), str(CUSTOM))) == review_reference(check(load_submission(BASE)))
 
@@ -67,7 +68,7 @@ def test_page_1_answers_at_a_glance(tmp_path: Path) -> None:
     assert summary["Findings"] == "1 error, no warnings, no notes"
     assert summary["Review date"] == "June 1, 2027" and summary["Reference"] == review_reference(review)
     assert ctx["key_findings"]["lines"] == [
-        "The program names no certificate or transcript template (Program details)."]
+        "The program names no certificate or transcript template (Program details: Certificate)."]
     assert "program.yaml" not in str(summary) and review.submission.sha256 not in str(summary)
     assert dict(ctx["audit"])["Submission file"] == "program.yaml"
 
@@ -76,11 +77,11 @@ def test_findings_of_one_code_are_one_finding_listing_its_sessions(tmp_path: Pat
     review = _review(tmp_path, _off_grid)
     h005 = [f for f in review.findings if f.code == "H005"]
     assert len(h005) == 4  # three shortened, and the track beside the first
-    [entry] = [e for e in entries(review, default_profile().date) if e.code == "H005"]
+    [entry] = [e for e in entries(review, load_profile()) if e.code == "H005"]
     assert entry.heading == "Session not in whole scheduling units, in 4 sessions"
     assert len(entry.sentences) == len(entry.places) == 4 and len(entry.hints) == 1
-    assert entry.places[0].split("\n")[:2] == ["Session 1: Forms of Local Government", "Monday, May 17, 2027, end time"]
-    assert entry.sentences[0] == "'Forms of Local Government' lasts 230 minutes, not a multiple of 30."
+    assert entry.places[0] == "Session “Forms of Local Government”, Monday, May 17, 2027"
+    assert entry.sentences[0] == "The session lasts 230 minutes, not a whole number of 30-minute blocks."
     assert entry.sessions == (0, 2, 3, 15)
     assert entry.rule == "Sessions are scheduled in blocks of 30 minutes."
 
@@ -92,7 +93,7 @@ def test_findings_come_errors_first_then_warnings_then_notes(tmp_path: Path) -> 
         data["instructors"].append({"id": "zed", "name": "Zed Unused", "qualifications": "q"})  # warning
 
     review = _review(tmp_path, mixed)
-    severities = [e.severity for e in entries(review, default_profile().date)]
+    severities = [e.severity for e in entries(review, load_profile())]
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
     assert {"error", "warning", "info"} <= set(severities)
     ctx = review_context(review)
@@ -120,12 +121,14 @@ def test_areas_say_hours_offered_and_show_required_only_when_set(tmp_path: Path)
     assert custom["rows"][0][2] == "10.0" and custom["rows"][1][2] == "—"
 
 
-def test_sentences_and_places_are_for_people() -> None:
-    date = default_profile().date
-    assert sentence("2027-05-17 has 9.0 contact hours", date) == "May 17, 2027 has 9.0 contact hours."
-    assert sentence("no session covers ethics", date) == "No session covers ethics."
-    long_style = load_profile(None).__class__(**{**load_profile(None).__dict__, "date_style": "long"})
-    assert sentence("on 2027-05-17", long_style.date) == "On 17 May 2027."
+def test_sentences_are_for_people() -> None:
+    import dataclasses
+
+    profile = load_profile()
+    assert sentence("2027-05-17 has 9.0 contact hours", profile) == "May 17, 2027 has 9.0 contact hours."
+    assert sentence("no session covers ethics", profile) == "No session covers ethics."
+    long_style = dataclasses.replace(profile, date_style="long")
+    assert sentence("on 2027-05-17", long_style) == "On 17 May 2027."
 
 
 def test_a_word_form_finding_says_its_table_row_and_column() -> None:
@@ -136,9 +139,9 @@ def test_a_word_form_finding_says_its_table_row_and_column() -> None:
     blank = build_form(resolve_criteria("iimc-institute"), "institute")
     review = check(read_submission(blank, "blank form.docx"))
     assert review.submission.sources.style == "form"
-    places = [p for e in entries(review, default_profile().date) for p in e.places]
-    assert 'Program details: title\nProgram table, row "Program title"' in places
-    assert all("blank form.docx" not in p and "Line " not in p for p in places)
+    places = [p for e in entries(review, load_profile()) for p in e.places]
+    assert "Program details: Program title (in your form: program table, row “Program title”)" in places
+    assert all("blank form.docx" not in p for p in places)
 
 
 def test_the_docx_right_aligns_numbers_keeps_headers_with_rows_and_leaves_room_to_sign(tmp_path: Path) -> None:

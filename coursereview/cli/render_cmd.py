@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 import click
 
 from coursereview.check import check, example_submission, load_submission, shipped_examples
-from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, end_with, one_line_errors, register_to_read
+from coursereview.cli.common import (
+    CRITERIA_HELP,
+    Fail,
+    db_option,
+    end_with,
+    one_line_errors,
+    profile_option,
+    register_to_read,
+)
 from coursereview.documents import FORMATS, RENDER_FORMATS, TEXT_FORMATS, format_for, source_date
 from coursereview.documents import render as render_review
 from coursereview.io import check_writable, write_atomic
@@ -31,12 +39,10 @@ if TYPE_CHECKING:
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @db_option("Decision register: show IIMC's latest recorded decision in the approval block. "
            "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
-@click.option("--profile", "profile_file", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Organisation profile (YAML) for the letterhead, signatory and date style; "
-                   "default: IIMC's Education Department.")
+@profile_option()
 @one_line_errors
 def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: str | None,
-           db: str | None, profile_file: str | None) -> None:
+           db: str | None, profile: Profile) -> None:
     """Render the review document of a submission: docx, pdf, html, md or json.
 
     FILE is a YAML, JSON or Word (.docx) submission. Page 1 is a summary (verdict, hours,
@@ -65,7 +71,6 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
     if fmt == "pdf":
         _need_libreoffice()
     path = register_to_read(db)
-    profile = _profile(profile_file)
     review = check(load_submission(file), criteria_ref)
     decision = _latest_decision(path, review) if path else None
     data = render_review(review, fmt, decision, stamp=source_date(), profile=profile, reviewed=review_day())
@@ -87,8 +92,9 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
 @click.option("--format", "formats", default="docx", show_default=True, metavar="FORMATS",
               help=f"Comma-separated formats to write: {', '.join(FORMATS)}.")
 @click.option("--force", is_flag=True, help="Replace files that exist.")
+@profile_option()
 @one_line_errors
-def example(name: str | None, out_dir: str | None, formats: str, force: bool) -> None:
+def example(name: str | None, out_dir: str | None, formats: str, force: bool, profile: Profile) -> None:
     """Render the shipped example submissions as review examples.
 
     Without -o, list the shipped examples. With -o DIR, render NAME (or every example) into
@@ -119,14 +125,14 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
     folder.mkdir(parents=True, exist_ok=True)
     for key, fmt, target in targets:
         review = reviews[key]
-        write_atomic(target, render_review(review, fmt, stamp=source_date()), force)
+        write_atomic(target, render_review(review, fmt, stamp=source_date(), profile=profile), force)
         click.echo(f"wrote {target} ({review.verdict_text}: {review.tally.summary()})")
 
 
 def review_day(environ: dict[str, str] | None = None) -> dt.date:
     """Return the date a review is dated: SOURCE_DATE_EPOCH's day when it is set, else today."""
-    environ = os.environ if environ is None else environ
-    return source_date(environ).date() if environ.get("SOURCE_DATE_EPOCH", "").strip() else dt.date.today()
+    given = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    return source_date(environ).date() if given else dt.date.today()
 
 
 def _need_libreoffice() -> None:
@@ -134,14 +140,6 @@ def _need_libreoffice() -> None:
 
     if pdf.find_soffice() is None:
         raise Fail("PDF needs LibreOffice (soffice), which is not installed; write .docx instead, or install it")
-
-
-def _profile(file: str | None) -> Profile | None:
-    if file is None:
-        return None
-    from coursereview.documents.profile import load_profile
-
-    return load_profile(file)
 
 
 def _format(output: str, given: str | None) -> str:

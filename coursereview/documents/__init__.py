@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from coursereview.review import Decision, Review, review_reference
+from coursereview.documents.profile import Profile
+from coursereview.documents.reference import review_reference
+from coursereview.review import Decision, Review
 from coursereview.word.package import DEFAULT_STAMP, source_date
-
-if TYPE_CHECKING:
-    from coursereview.documents.profile import Profile
 
 __all__ = ["FORMATS", "RENDER_FORMATS", "TEXT_FORMATS", "format_for", "render", "review_reference", "source_date"]
 
@@ -34,10 +32,9 @@ def format_for(path: str | Path, given: str | None = None) -> str:
 
 def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt.datetime | None = None,
            profile: Profile | None = None, reviewed: dt.date | None = None) -> bytes:
-    """Return the review document of ``review`` in format ``fmt`` as bytes.
+    """Return the review document of ``review`` in format ``fmt`` as bytes, issued by ``profile`` (default: IIMC's).
 
-    ``profile`` is the organisation that issues it (default: the shipped IIMC Education
-    Department); ``reviewed`` is the review date it shows (None: the day of ``stamp`` when one other
+    ``reviewed`` is the review date it shows (None: the day of ``stamp`` when one other
     than the default is given, else not dated). The same review gives
     the same bytes: a docx is stamped with ``stamp`` (default 2000-01-01; the CLI passes
     ``source_date()``, which honours SOURCE_DATE_EPOCH), never with the clock. "pdf" is the docx

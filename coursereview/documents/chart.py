@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from coursereview.review import Review
 from coursereview.wording import fmt
@@ -73,12 +72,11 @@ def _draw(review: Review, fmt_: str) -> bytes:
     rules = review.criteria.rule("areas.min_covered")
     covered = sum(1 for b in bars if b.state != "unknown" and b.hours > 0)
     known = sum(1 for b in bars if b.state != "unknown")
-    style: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "coursereview",
-                             "svg.fonttype": "none", "path.simplify": False}
     labels = [_wrap(b.label) for b in bars][::-1]
     longest = max((len(line) for label in labels for line in label.split("\n")), default=10)
     height = 0.75 + 0.34 * max(len(bars), 1)
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "coursereview",
+                                "svg.fonttype": "none", "path.simplify": False}):
         figure = Figure(figsize=(WIDTH_INCHES, height))
         # Fixed margins, not tight_layout: it draws the figure twice, and every text costs.
         left = min(0.5, (0.15 + longest * 0.068) / WIDTH_INCHES)

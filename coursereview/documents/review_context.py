@@ -8,21 +8,14 @@ for people (strings, or lists of lines), so no renderer formats a number or a da
 from __future__ import annotations
 
 import datetime as dt
-import functools
+from collections.abc import Callable
 from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
-from coursereview.documents.finding_text import (
-    PROVISIONAL,
-    DateText,
-    Entry,
-    day_text,
-    entries,
-    sentence,
-    summary_sentence,
-)
+from coursereview.documents.finding_text import PROVISIONAL, Entry, day_text, entries, sentence, summary_sentence
 from coursereview.documents.profile import Profile, load_profile
-from coursereview.review import Decision, Review, review_reference
+from coursereview.documents.reference import review_reference
+from coursereview.review import Decision, Review
 from coursereview.schema.model import Session
 from coursereview.tally import Tally, TrailLine, fmt
 
@@ -61,10 +54,7 @@ DECISION_CHOICES = ("Approved", "Approved with conditions", "Returned")
 _NONE = "—"
 
 
-@functools.cache
-def default_profile() -> Profile:
-    """Return the shipped organisation profile (IIMC's Education Department), read once."""
-    return load_profile(None)
+DateText = Callable[[dt.date], str]  # a profile's date style: Profile.date
 
 
 def review_context(review: Review, decision: Decision | None = None, profile: Profile | None = None,
@@ -74,12 +64,12 @@ def review_context(review: Review, decision: Decision | None = None, profile: Pr
     ``profile`` is the organisation issuing it (default: the shipped one); ``reviewed`` is the
     review date the document shows (None: not dated).
     """
-    profile = profile or default_profile()
+    profile = profile or load_profile()
     date = profile.date
     sub, crit, tally = review.submission, review.criteria, review.tally
     program = sub.program
     title = program.title or "Untitled program"
-    found = entries(review, date)
+    found = entries(review, profile)
     marks = _session_marks(found)
     reference = review_reference(review)
     titles = {a.id: a.title for a in crit.areas}
@@ -88,6 +78,8 @@ def review_context(review: Review, decision: Decision | None = None, profile: Pr
         "subtitle": SUBTITLE,
         "sections": SECTIONS,
         "reference": reference,
+        "profile": profile,
+        "issuer": profile.issuer,
         "letterhead": _letterhead(profile),
         "provider": sub.provider.name or _NONE,
         "verdict": review.verdict,
@@ -102,14 +94,14 @@ def review_context(review: Review, decision: Decision | None = None, profile: Pr
         "points": fmt(tally.points),
         "points_category": tally.category,
         "areas": _areas(review),
-        "hours": _hours(tally, date),
+        "hours": _hours(tally, profile),
         "timetable_headers": TIMETABLE_HEADERS,
-        "days": _days(review, marks, date),
+        "days": _days(review, marks, profile),
         "instructor_headers": INSTRUCTOR_HEADERS,
         "instructors": _instructors(review),
         "approval": _approval(review, decision, profile),
         "trail_headers": TRAIL_HEADERS,
-        "trail": [_trail_row(line, titles, date) for line in tally.trail],
+        "trail": [_trail_row(line, titles, profile) for line in tally.trail],
         "audit": _audit(review, reference, reviewed, date),
         "keywords": ", ".join(x for x in (profile.short_name, "course program review", program.kind, reference) if x),
         "criteria_ref": crit.ref,
@@ -284,7 +276,7 @@ def _finding(e: Entry) -> dict[str, Any]:
         "severity": e.severity,
         "heading": e.heading,
         "repeated": repeated,
-        "lines": list(e.sentences),
+        "lines": list(dict.fromkeys(e.sentences)),  # a repeat says each different thing once
         "where": list(e.places),
         "hints": list(e.hints) or [_NONE],
         "rule": f"Criterion: {e.rule}" if e.rule else "",
@@ -331,7 +323,7 @@ def _areas(review: Review) -> dict[str, Any]:
             "covered": _areas_covered(review)}
 
 
-def _hours(tally: Tally, date: DateText) -> dict[str, Any]:
+def _hours(tally: Tally, profile: Profile) -> dict[str, Any]:
     return {
         "rows": [
             ("Total contact hours", fmt(tally.contact_hours)),
@@ -340,12 +332,12 @@ def _hours(tally: Tally, date: DateText) -> dict[str, Any]:
             ("Points a participant earns", f"{fmt(tally.points)} {tally.category}"),
         ],
         "day_headers": DAY_HEADERS,
-        "days": [(day_text(day, date), fmt(tally.hours(m))) for day, m in tally.day_minutes.items()],
-        "steps": [sentence(step, date) for step in tally.steps()],
+        "days": [(day_text(day, profile), fmt(tally.hours(m))) for day, m in tally.day_minutes.items()],
+        "steps": [sentence(step, profile) for step in tally.steps()],
     }
 
 
-def _days(review: Review, marks: dict[int, list[str]], date: DateText) -> list[dict[str, Any]]:
+def _days(review: Review, marks: dict[int, list[str]], profile: Profile) -> list[dict[str, Any]]:
     """Return the timetable day by day, every session (breaks and meals too) in time order."""
     sessions = {s.index: s for s in review.submission.sessions}
     names = {i.id: i.name or i.id for i in review.submission.instructors if i.id}
@@ -353,14 +345,14 @@ def _days(review: Review, marks: dict[int, list[str]], date: DateText) -> list[d
     titles = {a.id: a.title for a in review.criteria.areas}
     days: list[dict[str, Any]] = []
     for line in tally.trail:
-        label = day_text(line.date, date) if line.date else "Undated"
+        label = day_text(line.date, profile) if line.date else "Undated"
         if not days or days[-1]["label"] != label:
             days.append({"label": label, "rows": []})
-        days[-1]["rows"].append(_session_row(line, sessions[line.index], names, tally, titles, marks, date))
+        days[-1]["rows"].append(_session_row(line, sessions[line.index], names, tally, titles, marks, profile))
     return days
 
 
-def _session_note(line: TrailLine, date: DateText) -> str:
+def _session_note(line: TrailLine, profile: Profile) -> str:
     """Return the line under a session's title: its track, and why it counts less than it lasts.
 
     Breaks and meals need no word: the timetable says once that they count no hours.
@@ -368,11 +360,11 @@ def _session_note(line: TrailLine, date: DateText) -> str:
     parts = [f"Track {line.track}"] if line.track else []
     if line.note and not line.note.endswith("is not contact time"):
         parts.append(line.note)
-    return sentence("; ".join(parts), date) if parts else ""
+    return sentence("; ".join(parts), profile) if parts else ""
 
 
 def _session_row(line: TrailLine, session: Session, names: dict[str, str], tally: Tally, titles: dict[str, str],
-                 marks: dict[int, list[str]], date: DateText) -> dict[str, Any]:
+                 marks: dict[int, list[str]], profile: Profile) -> dict[str, Any]:
     instructors = ", ".join(names.get(i, i) for i in session.instructors)
     codes = marks.get(line.index, [])
     return {
@@ -380,7 +372,7 @@ def _session_row(line: TrailLine, session: Session, names: dict[str, str], tally
                   _words(line.kind, SESSION_KIND_WORDS), _area_title(line.area, titles),
                   _text(instructors), _words(session.level, LEVEL_WORDS), fmt(tally.hours(line.counted)),
                   ", ".join(codes)],
-        "note": _session_note(line, date),
+        "note": _session_note(line, profile),
         "flagged": bool(codes),
     }
 
@@ -398,19 +390,19 @@ def _instructors(review: Review) -> list[list[str]]:
             for i in review.submission.instructors]
 
 
-def _trail_row(line: TrailLine, titles: dict[str, str], date: DateText) -> list[str]:
+def _trail_row(line: TrailLine, titles: dict[str, str], profile: Profile) -> list[str]:
     title = f"{line.title} (track {line.track})" if line.track else line.title
-    return [str(line.index + 1), title, date(line.date) if line.date else "undated", f"{line.start}–{line.end}",
-            _area_title(line.area, titles), str(line.scheduled), str(line.counted), sentence(line.note, date)]
+    day = profile.date(line.date) if line.date else "undated"
+    return [str(line.index + 1), title, day, f"{line.start}–{line.end}", _area_title(line.area, titles),
+            str(line.scheduled), str(line.counted), sentence(line.note, profile)]
 
 
 def _approval(review: Review, decision: Decision | None, profile: Profile) -> dict[str, Any]:
     """Return the approval block: the recorded decision, or blanks to tick, fill in and sign."""
     tally = review.tally
     points = f"{fmt(tally.points)} {tally.category}"
-    intro = f"Decision of {profile.name}" + (f", {profile.department}" if profile.department else "") + "."
     if decision is None:
-        return {"recorded": False, "intro": intro + " Tick one, fill in and sign.", "rows": [
+        blanks = [
             ("Decision", "   ".join(f"☐ {c}" for c in DECISION_CHOICES)),
             ("Conditions or note", ""),
             ("Points approved", ""),
@@ -418,10 +410,12 @@ def _approval(review: Review, decision: Decision | None, profile: Profile) -> di
             ("Title", profile.signatory_title),
             ("Signature", ""),
             ("Date", ""),
-        ]}
+        ]
+        return {"recorded": False, "intro": f"For the {profile.issuer}: record the decision, then sign and date.",
+                "rows": blanks}
     word = decision.decision.capitalize() + (" (against the check's verdict)" if decision.override else "")
     title = profile.signatory_title if decision.reviewer == profile.signatory_name else ""
-    return {"recorded": True, "intro": intro + " As recorded in the decision register.", "rows": [
+    return {"recorded": True, "intro": f"Recorded decision of the {profile.issuer}.", "rows": [
         ("Decision", word),
         ("Conditions or note", decision.note),
         ("Points approved", points if decision.decision == "approved" else "None"),

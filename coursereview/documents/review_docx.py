@@ -12,7 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from coursereview.word.markup import Cell, Run, TableLook
+from coursereview.documents.chart import PNG_DPI
+from coursereview.documents.letterhead import letterhead
+from coursereview.word.markup import Cell, ParagraphLook, Run, TableLook
 from coursereview.word.writer import Writer
 
 PORTRAIT_WIDTH = 9360  # twips: US Letter upright with 1-inch margins
@@ -64,7 +66,7 @@ def build_docx(ctx: dict[str, Any], stamp: dt.datetime) -> bytes:
     tables = _Tables(doc)
     sections = iter(ctx["sections"])
 
-    _letterhead(doc, ctx["letterhead"])
+    letterhead(doc, ctx["profile"], align="left")
     doc.heading(ctx["title"], 0)
     doc.paragraph(ctx["subtitle"], "Subtitle")
     doc.heading(next(sections), 1)
@@ -112,17 +114,6 @@ def build_docx(ctx: dict[str, Any], stamp: dt.datetime) -> bytes:
     return doc.save(stamp)
 
 
-def _letterhead(doc: Writer, head: dict[str, Any]) -> None:
-    """Put the issuing organisation at the top of page 1: logo, name, department, contact lines."""
-    if head["logo"]:
-        doc.picture(head["logo"], 1.2, f"{head['name']} logo")
-    doc.runs([Run(head["name"], bold=True, points=14, color="1F3864")], space_after_points=0)
-    if head["department"]:
-        doc.runs([Run(head["department"], points=10)], space_after_points=0)
-    if head["lines"]:
-        doc.runs([Run("\n".join(head["lines"]), points=9, color=_GREY)])
-
-
 def _summary(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
     """Write page 1: the summary box, then the most important findings in sentences."""
     colour = VERDICT_COLOURS.get(ctx["verdict"])
@@ -150,12 +141,12 @@ def _findings(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
 def _finding_rows(f: dict[str, Any]) -> list[list[Cell]]:
     """Return one finding's rows: code, what was found (with its criterion), where, what to change.
 
-    A finding that repeats over many sessions continues on further rows, ROW_PLACES places each, so
-    no row grows taller than a page (a row that tall would have to split).
+    A finding that repeats over many sessions continues on further rows, ROW_PLACES places (and
+    sentences) each, so no row grows taller than a page (a row that tall would have to split).
     """
     colour = SEVERITY_COLOURS.get(f["severity"])
     rows: list[list[Cell]] = []
-    for start in range(0, len(f["lines"]), ROW_PLACES):
+    for start in range(0, max(len(f["lines"]), len(f["where"])), ROW_PLACES):
         found: list[list[Run]] = []
         if f["repeated"]:
             found.append([Run(f["heading"] + (":" if not start else " (continued):"), bold=True)])
@@ -172,7 +163,8 @@ def _finding_rows(f: dict[str, Any]) -> list[list[Cell]]:
 def _hours(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
     areas, hours = ctx["areas"], ctx["hours"]
     if ctx.get("chart_png"):
-        doc.picture(ctx["chart_png"], 6.5, ctx["chart_caption"])
+        doc.image(ctx["chart_png"], _png_height(ctx["chart_png"]), look=ParagraphLook(keep_with_next=True),
+                  description=ctx["chart_caption"])
         doc.paragraph("Figure 1: Contact hours offered by curriculum area", "Caption")
     widths = "areas_required" if areas["required"] else "areas"
     tables.add("Curriculum areas: hours offered", areas["headers"], areas["rows"], widths)
@@ -184,11 +176,16 @@ def _hours(doc: Writer, tables: _Tables, ctx: dict[str, Any]) -> None:
         doc.paragraph(step, "List Bullet")
 
 
+def _png_height(png: bytes) -> int:
+    """Return the height in twips a PNG of ``PNG_DPI`` dots per inch prints at (from its IHDR header)."""
+    return round(int.from_bytes(png[20:24], "big") / PNG_DPI * 1440)
+
+
 def _session_cells(row: dict[str, Any]) -> list[Cell]:
     """Return a timetable row: the session's note under its title, its findings' codes in bold."""
     cells: list[Cell] = list(row["cells"])
     if row["note"]:
-        cells[2] = [[Run(cells[2])], [Run(row["note"], italic=True, points=8, color=_GREY)]]
+        cells[2] = [[Run(row["cells"][2])], [Run(row["note"], italic=True, points=8, color=_GREY)]]
     if row["flagged"]:
         cells[-1] = [[Run(row["cells"][-1], bold=True, color=SEVERITY_COLOURS["error"])]]
     return cells
