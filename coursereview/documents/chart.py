@@ -74,39 +74,44 @@ def _draw(review: Review, fmt_: str) -> bytes:
     known = sum(1 for b in bars if b.state != "unknown")
     labels = [_wrap(b.label) for b in bars][::-1]
     longest = max((len(line) for label in labels for line in label.split("\n")), default=10)
-    height = 0.75 + 0.34 * max(len(bars), 1)
+    height = 0.9 + 0.34 * max(len(bars), 1)
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "coursereview",
                                 "svg.fonttype": "none", "path.simplify": False}):
         figure = Figure(figsize=(WIDTH_INCHES, height))
         # Fixed margins, not tight_layout: it draws the figure twice, and every text costs.
         left = min(0.5, (0.15 + longest * 0.068) / WIDTH_INCHES)
-        figure.subplots_adjust(left=left, right=0.97, top=1 - 0.4 / height, bottom=0.12 / height)
+        figure.subplots_adjust(left=left, right=0.97, top=1 - 0.55 / height, bottom=0.12 / height)
         axes = figure.add_subplot()
         values = [b.hours for b in bars][::-1]
         positions = list(range(len(bars)))
         axes.barh(positions, values, color=[_COLOURS[b.state] for b in bars][::-1], height=0.62)
         top = max([*values, *(b.minimum for b in bars), 1.0])
+        labels_at = []
         for y, bar in zip(positions, bars[::-1], strict=True):
             text, colour = fmt(bar.hours), "#1a1a1a"
             if bar.state == "short":
-                text += "  below the minimum" if bar.minimum else "  not covered"
+                text += f" (minimum {fmt(bar.minimum)})" if bar.minimum else " (not covered)"
                 colour = _COLOURS["short"]
-            axes.text(bar.hours + top * 0.01, y, text, va="center", ha="left", fontsize=8, color=colour)
+            after = max(bar.hours, bar.minimum) + top * 0.015  # right of the bar and of its minimum mark
+            axes.text(after, y, text, va="center", ha="left", fontsize=8, color=colour)
+            labels_at.append((after, len(text)))
             if bar.minimum:
                 axes.plot([bar.minimum, bar.minimum], [y - 0.42, y + 0.42], color=_MINIMUM, linewidth=2)
+        # The x axis ends where the widest label ends (a character of 8 pt is about 0.07 inch).
+        axes_inches = WIDTH_INCHES * (0.97 - left)
+        axes.set_xlim(0, max(top * 1.05, *(at / max(0.2, 1 - chars * 0.07 / axes_inches) for at, chars in labels_at)))
         axes.set_yticks(positions, labels)
         axes.tick_params(axis="y", length=0)
-        axes.set_xlim(0, top * 1.12)
         axes.set_ylim(-0.6, len(bars) - 0.4)
         axes.xaxis.set_visible(False)  # every bar says its hours: no axis, no grid (each text costs time)
         for side in ("top", "right", "bottom"):
             axes.spines[side].set_visible(False)
-        title = f"Contact hours offered by curriculum area. {covered} of {known} areas covered"
-        if rules:
-            title += f" (at least {rules.value} expected)"
+        note = f"{covered} of {known} areas covered" + (f" (at least {rules.value} expected)" if rules else "")
         if any(b.minimum for b in bars):
-            title += "; black marks: required minimum"
-        axes.set_title(title + ".", fontsize=8.5, loc="left", color="#404040")
+            note += "; black marks: required minimum"
+        figure.text(0.02, 1 - 0.08 / height, "Contact hours offered by curriculum area", ha="left", va="top",
+                    fontsize=9, weight="bold", color="#1a1a1a")
+        figure.text(0.02, 1 - 0.3 / height, note + ".", ha="left", va="top", fontsize=8.5, color="#404040")
         out = io.BytesIO()
         if fmt_ == "svg":
             figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
