@@ -101,7 +101,7 @@ def review_context(review: Review, decision: Decision | None = None, profile: Pr
         "instructors": _instructors(review),
         "approval": _approval(review, decision, profile),
         "trail_headers": TRAIL_HEADERS,
-        "trail": [_trail_row(line, titles, profile) for line in tally.trail],
+        "trail": _trail(tally, titles, profile),
         "audit": _audit(review, reference, reviewed, date),
         "keywords": ", ".join(x for x in (profile.short_name, "course program review", program.kind, reference) if x),
         "criteria_ref": crit.ref,
@@ -343,9 +343,10 @@ def _days(review: Review, marks: dict[int, list[str]], profile: Profile) -> list
     names = {i.id: i.name or i.id for i in review.submission.instructors if i.id}
     tally = review.tally
     titles = {a.id: a.title for a in review.criteria.areas}
+    labels = {day: day_text(day, profile) for day in {line.date for line in tally.trail if line.date}}
     days: list[dict[str, Any]] = []
     for line in tally.trail:
-        label = day_text(line.date, profile) if line.date else "Undated"
+        label = labels[line.date] if line.date else "Undated"
         if not days or days[-1]["label"] != label:
             days.append({"label": label, "rows": []})
         days[-1]["rows"].append(_session_row(line, sessions[line.index], names, tally, titles, marks, profile))
@@ -390,11 +391,13 @@ def _instructors(review: Review) -> list[list[str]]:
             for i in review.submission.instructors]
 
 
-def _trail_row(line: TrailLine, titles: dict[str, str], profile: Profile) -> list[str]:
-    title = f"{line.title} (track {line.track})" if line.track else line.title
-    day = profile.date(line.date) if line.date else "undated"
-    return [str(line.index + 1), title, day, f"{line.start}–{line.end}", _area_title(line.area, titles),
-            str(line.scheduled), str(line.counted), sentence(line.note, profile)]
+def _trail(tally: Tally, titles: dict[str, str], profile: Profile) -> list[list[str]]:
+    """Return the calculation trail: one row per session, numbered from 1 as in the timetable."""
+    days = {day: profile.date(day) for day in {line.date for line in tally.trail if line.date}}
+    return [[str(line.index + 1), f"{line.title} (track {line.track})" if line.track else line.title,
+             days[line.date] if line.date else "undated", f"{line.start}–{line.end}", _area_title(line.area, titles),
+             str(line.scheduled), str(line.counted), sentence(line.note, profile) if line.note else ""]
+            for line in tally.trail]
 
 
 def _approval(review: Review, decision: Decision | None, profile: Profile) -> dict[str, Any]:
