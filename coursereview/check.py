@@ -71,8 +71,7 @@ def choose_criteria(submission: Submission, criteria: CriteriaSet | str | None =
         if program.criteria:
             return resolve_criteria(program.criteria, program.kind, program.start, shipped_only=True)
         if program.kind is None:
-            raise CriteriaError(f"{_kind_problem(submission)}; cannot choose a criteria set without a program kind "
-                                "(or give --criteria)")
+            raise CriteriaError(f"{_kind_problem(submission)}; cannot choose a criteria set without a program kind")
         return resolve_criteria(None, program.kind, program.start)
     except CriteriaError as exc:
         message = str(exc)

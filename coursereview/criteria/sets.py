@@ -378,7 +378,7 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
     if ref and (ref.endswith((".yaml", ".yml", ".json")) or FsPath(ref).is_file()):
         if shipped_only:
             raise CriteriaError(f"program.criteria {ref!r}: a submission may name a shipped set (id or id@version) "
-                                "only; a reviewer gives a criteria file with --criteria")
+                                "only; a criteria file of one's own is for reviewers")
         return load_criteria_file(ref)
     sets = shipped_criteria()
     if ref:
@@ -394,5 +394,5 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
     candidates = [s for s in sets if kind in s.kinds]
     in_force = [s for s in candidates if on is None or s.in_force(on)]
     if not in_force:
-        raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}; give --criteria")
+        raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}")
     return in_force[-1]

@@ -31,10 +31,11 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{2}:\d{2}")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
-_YAML_FORMS = {"date": "YYYY-MM-DD, e.g. 2027-07-12", "time": '"HH:MM" on a 24-hour clock, e.g. "08:30"',
-               "part": "1, 2 or 3", "ids": "list of instructor ids, e.g. [jdoe, asmith]",
+_YAML_FORMS = {"date": "YYYY-MM-DD, e.g. 2027-07-12",
+               "time": '"HH:MM" on a 24-hour clock, e.g. "08:30" or "13:30" (1:30 PM is read too)',
+               "part": "1, 2 or 3", "ids": "list of instructor ids or names, e.g. [jdoe, Karen Olson]",
                "lines": "list, one objective per item", "names": "one name, or a list",
-               "area": "a curriculum area id (listed at the top of this file)"}
+               "area": "a curriculum area id or title (listed at the top of this file)"}
 
 
 def scalar(value: Any) -> str:

@@ -72,7 +72,8 @@ PROGRAM: tuple[Field, ...] = (
 )
 
 INSTRUCTORS: tuple[Field, ...] = (
-    Field(("id",), "ID", "a short id used in the sessions table, e.g. jdoe", "required", example="jdoe"),
+    Field(("id",), "ID", "a short name for the instructor that sessions may use instead of the full name; "
+          "left empty, it is made from the name (Karen Olson, MMC: karen-olson)", example="jdoe"),
     Field(("name",), "Name", "full name with designations", "required", example="Jane Doe, MMC"),
     Field(("position",), "Position", "job title and employer", example="City Clerk, City of Example"),
     Field(("qualifications",), "Qualifications", "why this person is qualified to teach the sessions", "required",
@@ -80,8 +81,10 @@ INSTRUCTORS: tuple[Field, ...] = (
 )
 
 SESSIONS: tuple[Field, ...] = (
-    Field(("date",), "Date", "the day of the session", "required", "date", example="7/12/2027"),
-    Field(("start",), "Start", "start time, e.g. 8:30 AM or 13:00", "required", "time", example="8:30 AM"),
+    Field(("date",), "Date", "the day of the session; left empty, the date of the session above", "required", "date",
+          example="7/12/2027"),
+    Field(("start",), "Start", "start time (or the whole range, such as 8:00 - 10:00 AM)", "required", "time",
+          example="8:30 AM"),
     Field(("end",), "End", "end time, after the start", "required", "time", example="10:00 AM"),
     Field(("kind",), "Kind", "instruction (the default), exam; break, meal and social count no hours",
           kind="choice", choices=SESSION_KINDS),
@@ -90,7 +93,7 @@ SESSIONS: tuple[Field, ...] = (
           "required for instruction", "area", example="clerk-role"),
     Field(("level",), "Level", "the level the session is offered at (MMC credit needs intermediate or advanced)",
           "required for instruction", "choice", LEVELS),
-    Field(("instructors",), "Instructors", "who presents the session, from the instructors table",
+    Field(("instructors",), "Instructors", "who presents the session: names or ids from the instructors list",
           "required for instruction", "ids", example="jdoe, asmith"),
     Field(("track",), "Track", "concurrent breakouts: sessions in different tracks may overlap", example="B"),
     Field(("description",), "Description", "what the session covers", "required for instruction",

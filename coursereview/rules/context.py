@@ -8,6 +8,7 @@ from typing import Any
 
 from coursereview import findings as F
 from coursereview.criteria import CriteriaSet, Rule
+from coursereview.location import SourceMap
 from coursereview.schema.model import Submission
 from coursereview.tally import Tally
 
@@ -19,6 +20,11 @@ class Context:
     submission: Submission
     criteria: CriteriaSet
     tally: Tally
+
+    @property
+    def sources(self) -> SourceMap:
+        """Return where every value of the submission came from, and how its input writes values (``style``)."""
+        return self.submission.sources
 
     def rule(self, rule_id: str) -> Rule | None:
         """Return the criteria rule ``rule_id`` when the set applies it."""
