@@ -6,7 +6,6 @@ from coursereview.review import Review
 from coursereview.tally import Tally, TrailLine
 from coursereview.wording import fmt
 
-
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
