@@ -144,6 +144,27 @@ def _afternoon_fits(s: Session, before: Session) -> bool:
     return s.start_minute + 720 >= before.start_minute and end <= LATEST
 
 
+MAX_DAYS_SEARCHED = 100  # a program longer than this is not searched for days without sessions
+
+
+def days_without_sessions(submission: Submission) -> list[tuple[dt.date, dt.date]]:
+    """Return the runs of days (first, last) inside the program dates on which no session at all is held."""
+    program = submission.program
+    if not (program.start and program.end) or not 0 < (program.end - program.start).days <= MAX_DAYS_SEARCHED:
+        return []
+    held = {s.date for s in submission.sessions if s.date}
+    runs: list[tuple[dt.date, dt.date]] = []
+    for n in range((program.end - program.start).days + 1):
+        day = program.start + dt.timedelta(days=n)
+        if day in held:
+            continue
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 @functools.cache
 def _words(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(k.lower()) for k in keywords) + r")\b")
@@ -237,8 +258,10 @@ def _not_counted(s: Session, criteria: CriteriaSet, doubtful: dict[int, Doubt]) 
     """
     countable = s.kind in SESSION_KINDS and criteria.counts.get(s.kind, False) and not titled_as_break(s, criteria)
     if not s.timed:
-        complete = s.date and s.start and s.end
-        why = "it ends before it starts" if complete else "its date or times are missing or unreadable"
+        lacking = [name for name, value in (("date", s.date), ("start time", s.start), ("end time", s.end))
+                   if value is None]
+        why = f"its {' and '.join(lacking)} {'is' if len(lacking) == 1 else 'are'} missing or unreadable" \
+            if lacking else "it ends before it starts"
         return "not counted: date or times missing or invalid", why if countable else ""
     if s.kind not in SESSION_KINDS:
         why = f"its kind {s.kind!r} is not a session kind"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coursereview.findings import Finding
 from coursereview.review import Review
 from coursereview.tally import Tally, TrailLine
 from coursereview.wording import fmt
@@ -18,14 +19,18 @@ def text_report(review: Review, explain: bool = False) -> str:
     arithmetic from minutes to points. Every line ends with a newline.
     """
     t = review.tally
-    ordered = sorted(review.findings, key=lambda f: _ORDER.get(f.severity, len(_ORDER)))  # stable: file order kept
-    lines = [str(finding) for finding in ordered]
+    lines = [str(finding) for finding in reading_order(review.findings)]
     lines.append(f"{review.submission.file}: {review.verdict_text.upper()} by {review.criteria.ref}: "
                  f"{t.summary()}; {review.counts_text}")
     lines.append("  hours by area: " + ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items()))
     if explain:
         lines.extend(_trail(t))
     return "".join(line + "\n" for line in lines)
+
+
+def reading_order(findings: tuple[Finding, ...]) -> list[Finding]:
+    """Return the findings as a reader should meet them: errors, then warnings, then info, each in file order."""
+    return sorted(findings, key=lambda f: _ORDER.get(f.severity, len(_ORDER)))  # sorted is stable: file order kept
 
 
 def _trail(t: Tally) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from coursereview import voice
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
-from coursereview.tally import counts, fmt, titled_as_break
+from coursereview.tally import counts, days_without_sessions, fmt, titled_as_break
 
 CODES = ("H001", "H002", "H003", "H004", "H005", "H006", "H007", "H008")
 
@@ -65,19 +65,26 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _not_counted(ctx: Context) -> str:
-    """Return what a total says about the sessions it could not count, and where they are; empty when none.
+    """Return what a total says about the sessions it could not count (and where) and the days without any.
 
     Each of them has a finding of its own (a missing end, an end before the start, a time in
-    doubt, a kind that is no kind), so the total names its cause instead of hiding it.
+    doubt, a kind that is no kind, a day without sessions), so the total names its causes instead
+    of hiding them. Empty when there are none.
     """
+    text = ""
     missed = [line for line in ctx.tally.trail if line.problem]
-    if not missed:
-        return ""
-    named = [f"{line.title!r} ({voice.place(ctx.sources, ('sessions', line.index))}: {line.problem})"
-             for line in missed[:NAMED_AT_MOST]]
-    more = f" and {len(missed) - NAMED_AT_MOST} more" if len(missed) > NAMED_AT_MOST else ""
-    sessions = "session" if len(missed) == 1 else "sessions"
-    return f"; {len(missed)} {sessions} could not be counted: " + ", ".join(named) + more
+    if missed:
+        named = [f"{line.title!r} ({voice.place(ctx.sources, ('sessions', line.index))}: {line.problem})"
+                 for line in missed[:NAMED_AT_MOST]]
+        more = f" and {len(missed) - NAMED_AT_MOST} more" if len(missed) > NAMED_AT_MOST else ""
+        sessions = "session" if len(missed) == 1 else "sessions"
+        text = f"; {len(missed)} {sessions} could not be counted: " + ", ".join(named) + more
+    if ctx.rule("program.every_day") and (empty := days_without_sessions(ctx.submission)):
+        style = ctx.sources.style
+        days = [voice.day(a, style) + (f" to {voice.day(b, style)}" if b != a else "") for a, b in empty]
+        text += "; no sessions on " + ", ".join(days[:NAMED_AT_MOST])
+        text += f" and {len(days) - NAMED_AT_MOST} more" if len(days) > NAMED_AT_MOST else ""
+    return text
 
 
 def _kind_hint(ctx: Context, word: str, kind: str) -> str:

@@ -9,11 +9,9 @@ from coursereview import voice
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.schema.model import Session
-from coursereview.tally import EARLIEST, LATEST
+from coursereview.tally import EARLIEST, LATEST, days_without_sessions
 
 CODES = ("T001", "T002", "T003", "T004", "T005", "T006", "T007")
-
-MAX_DAYS_SEARCHED = 100  # a program longer than this is not searched for days without sessions
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -89,21 +87,9 @@ def _overlap_hint(ctx: Context) -> str:
 def _days_without_sessions(ctx: Context) -> Iterator[Finding]:
     """Yield one finding per run of days inside the program dates that have no session at all."""
     program, style = ctx.submission.program, ctx.sources.style
-    if not (program.start and program.end) or not 0 < (program.end - program.start).days <= MAX_DAYS_SEARCHED:
-        return
-    held = {s.date for s in ctx.submission.sessions if s.date}
-    days = [program.start + dt.timedelta(days=n) for n in range((program.end - program.start).days + 1)]
-    runs: list[list[dt.date]] = []
-    for day in days:
-        if day in held:
-            continue
-        if runs and (day - runs[-1][-1]).days == 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    for run in runs:
-        named = voice.day(run[0], style) + (f" to {voice.day(run[-1], style)}" if len(run) > 1 else "")
-        hint = "add that day's sessions" if len(run) == 1 else "add those days' sessions"
+    for first, last in days_without_sessions(ctx.submission):
+        named = voice.day(first, style) + (f" to {voice.day(last, style)}" if last != first else "")
+        hint = "add that day's sessions" if last == first else "add those days' sessions"
         yield ctx.finding("T007", ("sessions",), f"{hint}, or correct the program dates", days=named,
                           start=voice.day(program.start, style), end=voice.day(program.end, style))
 

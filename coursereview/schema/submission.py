@@ -271,9 +271,20 @@ _SESSION_KIND_WORDS = {
                      "discussion", "teaching", "taught"), "instruction"),
     **dict.fromkeys(("test", "quiz", "assessment", "examination", "final exam"), "exam"),
     **dict.fromkeys(("lunch", "luncheon", "breakfast", "dinner", "supper", "food"), "meal"),
-    **dict.fromkeys(("coffee", "coffee break", "rest", "pause", "refreshments", "recess"), "break"),
+    **dict.fromkeys(("break", "coffee", "coffee break", "rest", "pause", "refreshments", "recess"), "break"),
     **dict.fromkeys(("reception", "networking", "banquet", "tour", "party", "social event"), "social"),
 }
+
+
+def _titled(title: Any) -> str | None:
+    """Return the kind a session's title names when it is no taught session ("Coffee Break": break), else None."""
+    if not isinstance(title, str):
+        return None
+    for word in re.findall(r"[a-z]+", title.lower()):
+        kind = _SESSION_KIND_WORDS.get(word)
+        if kind and kind != "instruction":
+            return kind
+    return None
 
 
 def _likely(typed: str, choices: tuple[str, ...], words: dict[str, str]) -> str | None:
@@ -373,7 +384,8 @@ def _finding(p: Problem, document: Document, kind_guess: str | None = None) -> F
         hint = (f"did you mean {kind_guess!r}? Until it is corrected, the program is judged as {article} "
                 f"{kind_guess} program")
     elif p.path[:1] == ("sessions",) and key == "kind" and isinstance(raw, str):
-        likely = _likely(raw, SESSION_KINDS, _SESSION_KIND_WORDS)
+        title = _raw(document.data, (*p.path[:-1], "title"))
+        likely = _titled(title) or _likely(raw, SESSION_KINDS, _SESSION_KIND_WORDS)
         hint = (f"did you mean {likely!r}? " if likely else "") + "Until it is corrected, the session counts no hours"
     else:
         for validator in getattr(field, "validators", ()):
