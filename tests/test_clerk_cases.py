@@ -9,6 +9,8 @@ after reading it as a clerk would: ``pytest tests/test_clerk_cases.py --refresh-
 
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from test_findings import BASE  # the clean fixture, and the mutation that produces each code at its path
+from test_findings import CASES as CODE_CASES
 
 from coursereview.check import check, load_submission
 from coursereview.cli import main
@@ -24,8 +28,8 @@ from coursereview.intake import parse_text
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.review import Review
 
-CASES = Path(__file__).parent / "data" / "clerk-cases"
-NAMES = sorted(p.stem for p in CASES.glob("*.yaml") if not p.stem.endswith(".expected"))
+CASE_DIR = Path(__file__).parent / "data" / "clerk-cases"
+NAMES = sorted(p.stem for p in CASE_DIR.glob("*.yaml") if not p.stem.endswith(".expected"))
 
 
 def _typed(value: Any, f: Field) -> str:
@@ -52,12 +56,18 @@ def type_into_form(source: Path, out: Path) -> Path:
     document = docx.Document(str(blank))
     for title, fields in (("Provider", PROVIDER), ("Program", PROGRAM)):
         labels = {f.label: f for f in fields}
-        for row in _table(document, title).rows[1:]:
+        table = _table(document, title)
+        for row in table.rows[1:]:
             f = labels[row.cells[0].paragraphs[0].text.split(" (")[0]]
             value: Any = data.get(title.lower(), {})
             for part in f.path:
                 value = value.get(part) if isinstance(value, dict) else None
             row.cells[1].text = "" if value is None else _typed(value, f)
+        known = {f.path[0] for f in fields}
+        for key, value in (data.get(title.lower()) or {}).items():
+            if key not in known:  # a row of the director's own, such as "Titel"
+                row = table.add_row()
+                row.cells[0].text, row.cells[1].text = key.replace("_", " ").capitalize(), str(value)
     for first, key, fields in (("ID", "instructors", INSTRUCTORS), ("Date", "sessions", SESSIONS)):
         table = _table(document, first, fields[1].label)
         for row, item in zip(table.rows[1:], data.get(key) or [], strict=False):
@@ -79,7 +89,7 @@ def _seen(review: Review) -> dict[str, Any]:
 
 
 def _reviews(name: str, tmp_path: Path) -> dict[str, Review]:
-    source = CASES / f"{name}.yaml"
+    source = CASE_DIR / f"{name}.yaml"
     form = type_into_form(source, tmp_path / f"{name}.docx")
     return {"yaml": check(load_submission(source)), "form": check(load_submission(form))}
 
@@ -88,14 +98,14 @@ def _reviews(name: str, tmp_path: Path) -> dict[str, Review]:
 def test_a_clerk_reads_the_expected_findings_in_yaml_and_on_the_form(name: str, tmp_path: Path,
                                                                      request: pytest.FixtureRequest) -> None:
     seen = {kind: _seen(review) for kind, review in _reviews(name, tmp_path).items()}
-    expected_file = CASES / f"{name}.expected.yaml"
+    expected_file = CASE_DIR / f"{name}.expected.yaml"
     if request.config.getoption("--refresh-clerk-cases"):
         expected_file.write_text(yaml.safe_dump(seen, sort_keys=False, width=200, allow_unicode=True))
     assert seen == yaml.safe_load(expected_file.read_text())
 
 
 def test_every_case_has_its_expectation() -> None:
-    expected = sorted(p.name.removesuffix(".expected.yaml") for p in CASES.glob("*.expected.yaml"))
+    expected = sorted(p.name.removesuffix(".expected.yaml") for p in CASE_DIR.glob("*.expected.yaml"))
     assert expected == NAMES and len(NAMES) >= 10
 
 
@@ -117,3 +127,75 @@ def test_a_missing_end_is_listed_before_the_hours_it_leaves_short(tmp_path: Path
         assert codes == ["S002", "H002"], lines
         (h002,) = [f for f in review.findings if f.code == "H002"]
         assert "could not be counted: 'Meetings, Minutes and Records Workshop'" in h002.hint
+
+
+# --- one voice per input: every code, read from YAML and from the same data typed into the form ----
+
+_LABELS = {f.label for fields in (PROVIDER, PROGRAM, INSTRUCTORS, SESSIONS) for f in fields}
+_QUOTED = re.compile(r"'[^']*'")  # a title or a value as the director typed it: quoted, not our words
+
+
+def _ours(text: str) -> str:
+    """Return ``text`` without what it quotes of the director's own typing (titles, values)."""
+    return _QUOTED.sub("'…'", text)
+
+
+def _speaks_the_form(f: Any) -> list[str]:
+    """Return what in a form finding is not in the form's words (YAML keys, 24-hour times, ISO dates, paths)."""
+    wrong = []
+    text = f"{f.message} | {f.hint}"
+    ours = _ours(text)
+    if "add '" in text or re.search(r"\bkeys?\b", ours):
+        wrong.append("names a YAML key")
+    if re.search(r"\b(?:sessions|instructors)\[|\b(?:program|provider)\.\w", ours):
+        wrong.append("shows a data path")
+    times = re.findall(r"\b\d{1,2}:\d{2}\b(?!\s*[AP]M)", _ours(f.message) + " " + _ours(f.hint).replace("or 13:30", ""))
+    if times:
+        wrong.append(f"a time on a 24-hour clock: {times}")
+    if re.search(r"\b\d{4}-\d{2}-\d{2}\b", ours):
+        wrong.append("an ISO date")
+    for label in re.findall(r'"([^"]+)"', text):
+        if label not in _LABELS:
+            wrong.append(f"a label the form does not have: {label!r}")
+    return wrong
+
+
+def _speaks_yaml(f: Any) -> list[str]:
+    """Return what in a YAML finding is not in YAML's words (the form's rows, columns, 12-hour times, US dates)."""
+    wrong = []
+    ours = _ours(f"{f.message} | {f.hint}")
+    if re.search(r"\bfill in\b|\brow\b|\bcolumn\b|\btable\b", ours):
+        wrong.append("speaks of the form")
+    if re.search(r"\d (?:AM|PM)\b", ours):
+        wrong.append("a time with AM/PM")
+    if re.search(r"\b\d{1,2}/\d{1,2}/\d{4}\b", ours):
+        wrong.append("a US date")
+    return wrong
+
+
+def _shared(f: Any) -> list[str]:
+    """Return what no finding may say to a provider: command-line options, sessions counted from 0."""
+    text = f"{f.message} | {f.hint}"
+    wrong = ["a command-line option"] if re.search(r"(?:^|\s|\()--\w", text) else []
+    wrong += [f"session {n}" for n in re.findall(r"\bsession (\d+)", _ours(text)) if int(n) < 1]
+    return wrong
+
+
+@pytest.mark.parametrize(("code", "mutate", "path", "criteria"), CODE_CASES, ids=[c[0] for c in CODE_CASES])
+def test_every_code_speaks_the_language_of_its_input(code: str, mutate: Any, path: str, criteria: str | None,
+                                                     tmp_path: Path) -> None:
+    doc = copy.deepcopy(BASE)
+    mutate(doc)
+    source = tmp_path / "submission.yaml"
+    source.write_text(yaml.safe_dump(doc, sort_keys=False))
+    form = type_into_form(source, tmp_path / "submission.docx")
+    reviews = {"yaml": check(load_submission(source), criteria), "form": check(load_submission(form), criteria)}
+    for kind, review in reviews.items():
+        assert (code, path) in {(f.code, f.path_text) for f in review.findings}, kind
+        speaks = _speaks_yaml if kind == "yaml" else _speaks_the_form
+        wrong = {f"{f.code}: {f.message} ({f.hint})": speaks(f) + _shared(f) for f in review.findings}
+        assert not {k: v for k, v in wrong.items() if v}, kind
+    (in_yaml,) = [f for f in reviews["yaml"].findings if (f.code, f.path_text) == (code, path)][:1]
+    (on_form,) = [f for f in reviews["form"].findings if (f.code, f.path_text) == (code, path)][:1]
+    assert on_form.location is not None and on_form.location.where, "a form finding names its table and row"
+    assert in_yaml.location is not None and in_yaml.location.line, "a YAML finding names its line"

@@ -25,7 +25,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                                  "the id or title of one of: " + ", ".join(known))
             else:
                 hint = "add 'area' with one of: " + ", ".join(known)
-            yield ctx.finding("A005", ("sessions", s.index), hint, title=s.label)
+            yield ctx.finding("A005", ("sessions", s.index), hint, place=("sessions", s.index, "area"), title=s.label)
         elif criteria.area(s.area) is None:
             hint = did_you_mean(s.area, names, cutoff=0.5) or "use one of: " + ", ".join(known)
             yield ctx.finding("A001", ("sessions", s.index, "area"), hint, title=s.label, area=s.area,

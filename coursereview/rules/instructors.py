@@ -40,8 +40,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref,
                                   listing="instructors table" if voice.is_form(sources) else "instructors list")
         if ctx.rule("instructors.presenter") and taught(s, ctx.criteria) and not s.instructors:
-            yield ctx.finding("I005", ("sessions", s.index),
-                              voice.add(sources, ("sessions", s.index, "instructors"), "the presenters' names or ids"),
+            yield ctx.missing("I005", ("sessions", s.index), "instructors", "the presenters' names or ids",
                               title=s.label)
     for person in sub.instructors:
         if not person.id:

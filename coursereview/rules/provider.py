@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from coursereview import voice
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 
@@ -20,8 +19,6 @@ def check(ctx: Context) -> Iterator[Finding]:
     if ctx.rule("provider.director") and email and not _EMAIL.match(email):
         yield ctx.finding("P001", ("provider", "director", "email"), "write it as name@example.org", email=email)
     if ctx.rule("provider.institution") and ctx.submission.program.kind == "institute" and not provider.institution:
-        yield ctx.finding("P002", ("provider",), voice.add(ctx.sources, ("provider", "institution"),
-                                                           "the sponsoring university or college"))
+        yield ctx.missing("P002", ("provider",), "institution", "the sponsoring university or college")
     if ctx.rule("provider.association") and not provider.association:
-        yield ctx.finding("P003", ("provider",), voice.add(ctx.sources, ("provider", "association"),
-                                                           "the clerks' association(s) that sponsor it"))
+        yield ctx.missing("P003", ("provider",), "association", "the clerks' association(s) that sponsor it")

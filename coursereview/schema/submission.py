@@ -403,7 +403,9 @@ def _unknown(p: Problem, sources: SourceMap, key: str) -> F.Finding:
     if voice.is_form(sources) and table in _FORM_ROWS:
         label = sources.labels.get(p.path, key)
         rows = [f.label for f in _FORM_ROWS[table]]
-        hint = did_you_mean(label, rows) or f"the {table} table's rows are: " + ", ".join(rows)
+        named = {f.key.replace("_", " "): f.label for f in _FORM_ROWS[table]} | {row: row for row in rows}
+        close = difflib.get_close_matches(label.lower(), list(named), n=1, cutoff=0.6)
+        hint = f"did you mean {named[close[0]]!r}?" if close else f"the {table} table's rows are: " + ", ".join(rows)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, what="row", key=label)
     hint = did_you_mean(key, p.allowed) or "allowed here: " + ", ".join(p.allowed)
     return F.make("S001", p.path, sources.key(p.path), hint=hint, what="key", key=key)
