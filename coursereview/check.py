@@ -46,6 +46,11 @@ def shipped_examples(name: str | None = None) -> dict[str, str]:
     return {name: found[name]}
 
 
+def example_source(name: str) -> bytes:
+    """Return the text of the shipped example submission ``name`` (see ``shipped_examples``), as it is shipped."""
+    return (resources.examples_dir() / shipped_examples(name)[name]).read_bytes()
+
+
 def example_submission(name: str) -> Submission:
     """Return the shipped example submission ``name`` (see ``shipped_examples``), read like any upload.
 

@@ -272,7 +272,7 @@ def _not_counted(s: Session, criteria: CriteriaSet, doubtful: dict[int, Doubt]) 
     if not criteria.counts.get(s.kind, False):
         return f"not counted: {s.kind} time is not contact time", ""
     if s.index in doubtful:
-        why = "its times need checking (AM or PM?)"
+        why = "its times need checking: AM or PM?"
         return f"not counted: {why}", why
     return "", ""
 

@@ -44,8 +44,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     glob patterns. Each submission's review documents go to OUTDIR as <name>-review.<format>,
     with summary.csv, summary.json and summary.html listing every submission. A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
-    A folder or pattern that holds no submission is reported the same way (and when nothing
-    at all is found, nothing is written).
+    A path that does not exist is such a file. A folder or pattern that holds no submission
+    is reported the same way, and when no path names any file at all, nothing is written.
     Unchanged submissions (same content, criteria, formats) are not redone unless --force.
 
     \b
@@ -53,7 +53,9 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
     \b
     Example:
-      coursereview batch submissions/ -o reviews/ --format docx,html -j 4
+      coursereview example academy --source -o academy.yaml
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview batch academy.yaml not-approvable.yaml -o reviews/ --format docx,html -j 2
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
@@ -109,8 +111,10 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
 
     \b
     Example:
-      coursereview decide examples/academy.yaml --approve --reviewer "R. Staff"
-      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" \\
+      coursereview example academy --source -o academy.yaml
+      coursereview decide academy.yaml --approve --reviewer "R. Staff"
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview decide not-approvable.yaml --return --reviewer "R. Staff" \\
         --note "Attach the certificate template"
     """
     if approve and return_:
@@ -142,7 +146,8 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 
     \b
     Example:
-      coursereview history examples/academy.yaml --format json
+      coursereview example academy --source -o academy.yaml
+      coursereview history academy.yaml --format json
     """
     path = register_to_read(db)
     sha = load_submission(file).sha256 if file else None
@@ -159,7 +164,7 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return
     if not entries:
-        click.echo(f"no decisions recorded in {db}" + (f" for {file}" if file else ""))
+        click.echo(f"no decisions recorded in {path}" + (f" for {file}" if file else ""))
     for entry in entries:
         click.echo(_history_line(entry))
 
@@ -182,7 +187,8 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
 
     \b
     Example:
-      coursereview letter examples/not-approvable.yaml -o status-update.docx
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview letter not-approvable.yaml -o status-update.docx
     """
     from coursereview.documents.letter import build_letter, letter_kind
     from coursereview.word.package import source_date

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -356,6 +357,22 @@ def _shipped() -> tuple[CriteriaSet, ...]:
                                     "give the newer file a new version")
             sets[loaded.ref] = loaded
     return tuple(sorted(sets.values(), key=lambda s: (s.id, _version_key(s.version))))
+
+
+def criteria_source(criteria: CriteriaSet) -> bytes:
+    """Return the YAML text of ``criteria`` as shipped (or as its file holds it), to start a set of one's own from.
+
+    Raise CriteriaError when its file cannot be read or no longer holds the same set.
+    """
+    shipped = next((s for s in _shipped() if s.ref == criteria.ref and s.sha256 == criteria.sha256), None)
+    try:
+        path = criteria_dir() / FsPath(shipped.file).name if shipped else FsPath(criteria.file)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(f"{criteria.file}: cannot read criteria set: {exc.strerror or exc}") from None
+    if hashlib.sha256(raw).hexdigest() != criteria.sha256:
+        raise CriteriaError(f"{criteria.file}: changed since it was read; show it again")
+    return raw
 
 
 def shipped_criteria() -> list[CriteriaSet]:
