@@ -12,7 +12,7 @@ _TIME = re.compile(
 )
 _NOON = re.compile(r"^(?:12(?:[:.]00)?\s*)?noon$", re.IGNORECASE)
 _MIDNIGHT = re.compile(r"^(?:12(?:[:.]00)?\s*)?midnight$", re.IGNORECASE)
-_TWELVE_HOUR = re.compile(r"^[1-9][:.][0-5]\d$")  # "8:30", "1.15": a morning or an afternoon time
+_TWELVE_HOUR = re.compile(r"\s*[1-9][:.][0-5]\d\s*\Z")  # "8:30", "1.15": a morning or an afternoon time
 _ONE_TIME = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:{_AMPM})?|(?:12(?:[:.]00)?\s*)?(?:noon|midnight))"
 _RANGE = re.compile(rf"^(?P<a>{_ONE_TIME})\s*(?:-|\u2013|\u2014|to|until|till)\s*(?P<b>{_ONE_TIME})$", re.IGNORECASE)
 _SUFFIX = re.compile(rf"\s*({_AMPM})$", re.IGNORECASE)
@@ -77,8 +77,8 @@ def twelve_hour(value: object) -> bool:
     Such a time may be meant in the morning or in the afternoon; ``08:30`` and ``13:15`` (a
     24-hour clock), ``8:30 AM`` and ``10:15`` (10:15 PM would be too late for a session) may not.
     """
-    text = _typed(value)
-    return text is not None and bool(_TWELVE_HOUR.match(text))
+    text = getattr(value, "text", value)
+    return isinstance(text, str) and bool(_TWELVE_HOUR.match(text.replace("\u00a0", " ")))
 
 
 def time_text(value: object) -> str | None:

@@ -177,8 +177,10 @@ def titled_as_break(session: Session, criteria: CriteriaSet) -> str | None:
     and only when the session describes no content and names no presenter: "Lunch and Learn:
     Records" with a description is taught; "Lunch" with nothing else is a meal.
     """
+    if session.description or session.instructors or not is_instructional(session.kind):
+        return None  # checked first: most sessions are taught, and this runs for every session several times
     rule = criteria.rule("session.break_titles")
-    if rule is None or not is_instructional(session.kind) or session.description or session.instructors:
+    if rule is None:
         return None
     m = _words(tuple(rule.value)).search((session.title or "").lower())
     return m.group(1) if m else None

@@ -30,6 +30,7 @@ def read_agenda(document: Document) -> Document:
     """Return ``document`` with its sessions and instructors read as people write them (see the module)."""
     data, sources = document.data, document.sources
     people = _give_ids(data.get("instructors"), sources)
+    ids = set(people.values())
     sessions = data.get("sessions")
     if not isinstance(sessions, list):
         return document
@@ -40,12 +41,12 @@ def read_agenda(document: Document) -> Document:
         if sources.style != "form":
             above = _carry_date(item, ("sessions", i), above, sources)
         _split_range(item, ("sessions", i), sources)
-        _name_instructors(item, ("sessions", i), people, sources)
+        _name_instructors(item, ("sessions", i), people, ids, sources)
     return document
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not clean(value))
+    return value is None or (isinstance(value, str) and not value.strip())  # str.strip() drops no-break spaces too
 
 
 def _carry_date(item: dict[str, Any], path: tuple, above: tuple[Any, tuple] | None,
@@ -65,12 +66,17 @@ def _split_range(item: dict[str, Any], path: tuple, sources: SourceMap) -> None:
         item["start"] = pair[0]
         if _blank(end):
             _derive(item, (*path, "end"), pair[1], sources.value((*path, "start")), sources)
-    elif _blank(start) and (pair := _range(end)):
+    elif (pair := _range(end)) and _blank(start):
         item["end"] = pair[1]
         _derive(item, (*path, "start"), pair[0], sources.value((*path, "end")), sources)
 
 
+_RANGE_WORD = re.compile("-|\u2013|\u2014|to|til", re.IGNORECASE)  # what a range has and a single time has not
+
+
 def _range(value: Any) -> tuple[str, str] | None:
+    if not isinstance(value, str) or not _RANGE_WORD.search(value):
+        return None  # the usual case, decided without parsing
     if _blank(value) or parse_time(value) is not None:
         return None
     return split_time_range(value)
@@ -119,9 +125,12 @@ def _give_ids(instructors: Any, sources: SourceMap) -> dict[str, str]:
     return people
 
 
-def _name_instructors(item: dict[str, Any], path: tuple, people: dict[str, str], sources: SourceMap) -> None:
+def _name_instructors(item: dict[str, Any], path: tuple, people: dict[str, str], ids: set[str],
+                      sources: SourceMap) -> None:
     """Replace a session's instructors (text or a list) by their ids, one per person named."""
     value = item.get("instructors")
+    if isinstance(value, list) and all(isinstance(v, str) and v in ids for v in value):
+        return  # the usual case in YAML: a list of the instructors' ids
     if isinstance(value, str):
         given = [(value, sources.value((*path, "instructors")))]
     elif isinstance(value, list):
