@@ -122,7 +122,7 @@ def doubtful_times(sessions: tuple[Session, ...]) -> dict[int, Doubt]:
     found: dict[int, Doubt] = {}
     above: dict[dt.date, Session] = {}  # the last listed session of each day whose times are not in doubt
     for s in sessions:
-        if not s.timed:
+        if not s.timed or s.date is None:
             continue
         late = s.end_minute > LATEST and s.kind != "social"
         if s.start_minute < EARLIEST or late:
