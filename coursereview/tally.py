@@ -186,6 +186,15 @@ def titled_as_break(session: Session, criteria: CriteriaSet) -> str | None:
     return m.group(1) if m else None
 
 
+_BREAK_KINDS = {"lunch": "meal", "luncheon": "meal", "breakfast": "meal", "dinner": "meal", "supper": "meal",
+                "meal": "meal", "banquet": "social", "reception": "social"}
+
+
+def break_kind(word: str) -> str:
+    """Return the session kind a meal or break word in a title means: lunch -> meal, reception -> social, else break."""
+    return _BREAK_KINDS.get(word, "break")
+
+
 def taught(session: Session, criteria: CriteriaSet) -> bool:
     """Return whether the session is taught, and so needs an area, a description, a level and a presenter.
 
@@ -217,7 +226,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     for s in order:
         counted = 0
         note, problem = _not_counted(s, criteria, doubtful)
-        if not note:
+        if not note and s.date is not None:  # no note: timed, so dated
             counted = _add_interval(covered.setdefault(s.date, []), s.start_minute, s.end_minute)
             note = "" if counted == s.minutes else (
                 f"{s.minutes - counted} minutes run alongside other sessions and are counted once")

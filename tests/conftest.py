@@ -16,4 +16,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _no_ambient_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run in an empty folder without $COURSEREVIEW_DB, so no coursereview.db of the developer's is read."""
     monkeypatch.delenv("COURSEREVIEW_DB", raising=False)
+    monkeypatch.delenv("COURSEREVIEW_PROFILE", raising=False)  # nor a profile of the developer's
     monkeypatch.chdir(tmp_path)

@@ -25,7 +25,7 @@ from coursereview.check import check, load_submission
 from coursereview.cli import main
 from coursereview.documents.text_report import reading_order, text_report
 from coursereview.intake import parse_text
-from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.review import Review
 
 CASE_DIR = Path(__file__).parent / "data" / "clerk-cases"
@@ -70,7 +70,12 @@ def type_into_form(source: Path, out: Path) -> Path:
                 row.cells[0].text, row.cells[1].text = key.replace("_", " ").capitalize(), str(value)
     for first, key, fields in (("ID", "instructors", INSTRUCTORS), ("Date", "sessions", SESSIONS)):
         table = _table(document, first, fields[1].label)
-        for row, item in zip(table.rows[1:], data.get(key) or [], strict=False):
+        under_example = next((i + 2 for i, row in enumerate(table.rows) if row.cells[0].text.startswith(EXAMPLE_MARK)),
+                             1)  # the form's example row stays as it is: directors start below it
+        items = data.get(key) or []
+        while len(table.rows) - under_example < len(items):
+            table.add_row()
+        for row, item in zip(table.rows[under_example:], items, strict=False):
             for cell, f in zip(row.cells, fields, strict=True):
                 if item.get(f.key) is not None:
                     cell.text = _typed(item[f.key], f)
@@ -199,3 +204,15 @@ def test_every_code_speaks_the_language_of_its_input(code: str, mutate: Any, pat
     (on_form,) = [f for f in reviews["form"].findings if (f.code, f.path_text) == (code, path)][:1]
     assert on_form.location is not None and on_form.location.where, "a form finding names its table and row"
     assert in_yaml.location is not None and in_yaml.location.line, "a YAML finding names its line"
+
+
+@pytest.mark.parametrize(("name", "plain"), [
+    ("01-afternoon-without-pm", "Did you mean 1:15 PM to 5:15 PM? Write afternoon times with PM."),
+    ("06b-noon-typed-as-12-15-am", "Did you mean 12:15 PM to 1:15 PM?"),
+    ("09-break-with-kind-lecture", "The kind of session is not valid."),
+])
+def test_the_status_letter_says_the_same_in_plain_words(name: str, plain: str, tmp_path: Path) -> None:
+    from coursereview.documents.letter import required_items
+
+    for review in _reviews(name, tmp_path).values():
+        assert any(plain in item.text for item in required_items(review)), [i.text for i in required_items(review)]

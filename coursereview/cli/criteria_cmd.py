@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from coursereview.cli.common import Fail, Failed, one_line_errors
+from coursereview.cli.common import Fail, Failed, one_line_errors, profile_option
 from coursereview.criteria import (
     check_criteria_file,
     criteria_source,
@@ -16,6 +17,9 @@ from coursereview.criteria import (
 )
 from coursereview.criteria.describe import criteria_text
 from coursereview.io import write_atomic
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 
 @click.group()
@@ -46,8 +50,9 @@ def list_() -> None:
               help="Write the criteria set's own YAML file instead (to -o FILE, or to stdout): a start for a set "
                    "of one's own.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@profile_option()
 @one_line_errors
-def show(ref: str, fmt_: str | None, output: str | None, source: bool, force: bool) -> None:
+def show(ref: str, fmt_: str | None, output: str | None, source: bool, force: bool, profile: Profile) -> None:
     """Print a readable summary of every rule and curriculum area of a criteria set.
 
     With --format docx, md or html, write it as a document instead: areas, hours, points,
@@ -75,7 +80,7 @@ def show(ref: str, fmt_: str | None, output: str | None, source: bool, force: bo
     if output or fmt_ not in (None, "text"):
         from coursereview.cli.form_cmd import write_criteria_document
 
-        write_criteria_document(ref, fmt_, output, force)
+        write_criteria_document(ref, fmt_, output, force, profile)
         return
     click.echo(criteria_text(resolve_criteria(ref)), nl=False)
 

@@ -7,15 +7,11 @@ from collections.abc import Iterator
 from coursereview import voice
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
-from coursereview.tally import counts, days_without_sessions, fmt, titled_as_break
+from coursereview.tally import break_kind, counts, days_without_sessions, fmt, titled_as_break
 
 CODES = ("H001", "H002", "H003", "H004", "H005", "H006", "H007", "H008")
 
 NAMED_AT_MOST = 3  # sessions a total names when it could not count them; more are counted, not named
-
-# The kind a meal or break word in a title most likely means, and what to call the session.
-_BREAK_KINDS = {"lunch": "meal", "luncheon": "meal", "breakfast": "meal", "dinner": "meal", "supper": "meal",
-                "meal": "meal", "banquet": "social", "reception": "social"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -38,7 +34,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     unit = ctx.rule("session.granularity_minutes")
     for s in ctx.submission.sessions:
         if word := titled_as_break(s, ctx.criteria):
-            kind = _BREAK_KINDS.get(word, "break")
+            kind = break_kind(word)
             yield ctx.finding("H008", ("sessions", s.index, "kind"), _kind_hint(ctx, word, kind),
                               title=s.label, what=word, kind=s.kind)
         if not (s.timed and counts(s, ctx.criteria)) or s.index in tally.doubtful:

@@ -24,11 +24,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         if s.start and s.end and s.end <= s.start:
             yield ctx.finding("T001", ("sessions", s.index, "end"), _end_hint(s, style),
                               title=s.label, start=voice.clock(s.start, style), end=voice.clock(s.end, style))
-        dated = s.date and program.start and program.end and program.start <= program.end
-        if dated and not program.start <= s.date <= program.end:
+        start, end = program.start, program.end
+        if s.date and start and end and start <= end and not start <= s.date <= end:
             yield ctx.finding("T003", ("sessions", s.index, "date"), "correct the date or the program dates",
-                              title=s.label, date=voice.day(s.date, style), start=voice.day(program.start, style),
-                              end=voice.day(program.end, style))
+                              title=s.label, date=voice.day(s.date, style), start=voice.day(start, style),
+                              end=voice.day(end, style))
         doubt = doubtful.get(s.index)
         if doubt is not None and doubt.code == "T005":
             yield ctx.finding("T005", ("sessions", s.index, "start"), _afternoon_hint(s, style),
@@ -58,10 +58,31 @@ def _later(t: dt.time) -> dt.time | None:
     return dt.time(t.hour + 12, t.minute) if t.hour < 12 else None
 
 
+LONGEST = 6 * 60  # the longest session an afternoon reading may make: a longer one is no likely reading
+
+
+def afternoon_end(s: Session) -> dt.time | None:
+    """Return the afternoon reading of an end not after its start (1:00 for 1:00 PM) when it makes a likely session."""
+    later = _later(s.end) if s.end else None
+    if later is None or s.start is None:
+        return None
+    minutes = later.hour * 60 + later.minute - (s.start.hour * 60 + s.start.minute)
+    return later if 0 < minutes <= LONGEST and later.hour * 60 + later.minute <= LATEST else None
+
+
+def afternoon_times(s: Session) -> tuple[dt.time, dt.time] | None:
+    """Return the afternoon reading of a session's start and end (1:15-5:15 for 1:15 PM-5:15 PM) when it fits."""
+    start = _later(s.start) if s.start else None
+    end = s.end if s.end is None or s.end.hour >= 12 else _later(s.end)  # an end in the afternoon already stays
+    if start and end and start < end and end.hour * 60 + end.minute <= LATEST:
+        return start, end
+    return None
+
+
 def _end_hint(s: Session, style: str) -> str:
     """Return the hint for an end not after its start: the afternoon reading of the end when that fits."""
-    later = _later(s.end) if s.end else None
-    if later is not None and s.start is not None and later > s.start:
+    later = afternoon_end(s)
+    if later is not None:
         return f"did you mean {voice.clock(later, style)}?"
     if style == voice.FORM:
         return "the end must be after the start; write afternoon times with PM, e.g. 1:30 PM"
@@ -70,10 +91,8 @@ def _end_hint(s: Session, style: str) -> str:
 
 def _afternoon_hint(s: Session, style: str) -> str:
     """Return the hint for a session at an implausible hour or out of order: its afternoon reading when that fits."""
-    start = _later(s.start) if s.start else None
-    end = s.end if s.end is None or s.end.hour >= 12 else _later(s.end)  # an end in the afternoon already stays
-    if start and end and start < end and end.hour * 60 + end.minute <= LATEST:
-        return f"did you mean {voice.clock(start, style)} to {voice.clock(end, style)}?"
+    if reading := afternoon_times(s):
+        return f"did you mean {voice.clock(reading[0], style)} to {voice.clock(reading[1], style)}?"
     earliest, latest = voice.clock(_time(EARLIEST), style), voice.clock(_time(LATEST), style)
     return f"check the times: sessions are held between {earliest} and {latest}"
 
