@@ -62,7 +62,7 @@ def read_form_bytes(raw: bytes, name: str) -> Document:
     tables = _find_tables(read_tables(raw, name), name)
     if not tables:
         raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
-                               "start from the form made by 'coursereview new -o form.docx'")
+                               "start from a blank coursereview form ('coursereview new' makes one)")
     sources = SourceMap(name, style="form")
     sources.values[()] = Location(name)
     data: dict[str, Any] = {"schema": SCHEMA_ID}
