@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from coursereview.wording import fmt as _hours
+from coursereview.wording import shown
 
 if TYPE_CHECKING:
     import jinja2
@@ -61,9 +62,18 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     env.filters.update(md=md_escape, cell=md_cell, hours=hours)
     return env
+
+
+def _shown(value: Any) -> Any:
+    """Return every text a template prints as wording.shown writes it (an HTML-safe value stays safe)."""
+    if not isinstance(value, str):
+        return value
+    text = shown(value)
+    return value if text == value else type(value)(text)
 
 
 def _is_html(name: str | None) -> bool:

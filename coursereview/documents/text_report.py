@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from coursereview.review import Review
 from coursereview.tally import Tally, TrailLine
-from coursereview.wording import fmt
+from coursereview.wording import fmt, shown
 
 
 def text_report(review: Review, explain: bool = False) -> str:
     """Return the text report of ``review``: one line per finding, the verdict line and the hours by area.
 
     With ``explain``, add the calculation trail: each session's minutes (sessions numbered from 1,
-    as findings name them), then the arithmetic from minutes to points. Every line ends with a newline.
+    as findings name them), then the arithmetic from minutes to points. Every line ends with a newline;
+    the text of each is as ``wording.shown`` writes it.
     """
     t = review.tally
     lines = [str(finding) for finding in review.findings]
@@ -20,7 +21,7 @@ def text_report(review: Review, explain: bool = False) -> str:
     lines.append("  hours by area: " + ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items()))
     if explain:
         lines.extend(_trail(t))
-    return "".join(line + "\n" for line in lines)
+    return "".join(shown(line) + "\n" for line in lines)  # a terminal shows it: no escapes, no bidi overrides
 
 
 def _trail(t: Tally) -> list[str]:

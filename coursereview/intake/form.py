@@ -315,15 +315,19 @@ def _people_lookup(items: list[dict[str, Any]]) -> dict[str, str]:
     return lookup
 
 
+_NAME_PARTS = 6  # comma-separated parts one instructor's name may have ("Ann Author, MMC, CMC"): keeps a cell linear
+
+
 def _instructor_ids(text: str, people: dict[str, str]) -> list[str]:
     """Split an instructors cell into ids; names (even with ", MMC") become ids when they match."""
     out: list[str] = []
+    widest = min(_NAME_PARTS, 1 + max((name.count(",") for name in people), default=0))
     for chunk in re.split(r"[;\n]", text):
         parts = [clean(p) for p in chunk.split(",")]
         parts = [p for p in parts if p]
         i = 0
-        while i < len(parts):
-            for j in range(len(parts), i, -1):
+        while i < len(parts):  # the longest run of parts that names someone; no name has more than ``widest``
+            for j in range(min(len(parts), i + widest), i, -1):
                 candidate = ", ".join(parts[i:j]).lower()
                 if candidate in people:
                     out.append(people[candidate])
