@@ -62,7 +62,7 @@ class Tally:
 
     def steps(self) -> list[str]:
         """Return the arithmetic from minutes to points, one line per step."""
-        raw = Fraction(self.total_minutes, self.hour_minutes) / Fraction(self.hours_per_point)
+        raw = Fraction(self.total_minutes, self.hour_minutes) / exact(self.hours_per_point)
         lines = [
             f"contact time: {self.total_minutes} minutes (simultaneous sessions counted once; "
             f"{_uncounted_text(self.uncounted)})",
@@ -90,8 +90,17 @@ def _uncounted_text(kinds: tuple[str, ...]) -> str:
     return f"{listed} count{'s' if words == ['instruction'] else ''} 0"
 
 
+def exact(value: float) -> Fraction:
+    """Return a number from a criteria set exactly as it is written: ``1.1`` is 11/10, not the float nearest it.
+
+    A float's shortest decimal form (``repr``) is the number as typed whenever it was typed with at
+    most 15 significant digits, so the arithmetic honours what the criteria set says.
+    """
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
 def _floor(value: Fraction, unit: float) -> float:
-    step = Fraction(unit).limit_denominator(1000)
+    step = exact(unit)
     return float(math.floor(value / step) * step)
 
 
@@ -108,7 +117,7 @@ def counts(session: Session, criteria: CriteriaSet) -> bool:
 def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     """Return the totals of ``submission`` under ``criteria``, with a line per session."""
     order = sorted(submission.sessions, key=lambda s: (s.date or dt.date.max, s.start_minute, s.index))
-    covered: dict[dt.date, list[tuple[int, int]]] = {}
+    covered: dict[dt.date, tuple[int, int]] = {}  # day -> the covered stretch that began last (sessions in start order)
     trail = []
     area_minutes: dict[str, int] = {a.id: 0 for a in criteria.areas}
     day_minutes: dict[dt.date, int] = {}
@@ -119,7 +128,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
         elif not counts(s, criteria):
             note = f"not counted: {s.kind} time is not contact time"
         else:
-            counted = _add_interval(covered.setdefault(s.date, []), s.start_minute, s.end_minute)
+            counted, covered[s.date] = _add_interval(covered.get(s.date), s.start_minute, s.end_minute)
             note = "" if counted == s.minutes else (
                 f"{s.minutes - counted} minutes run alongside other sessions and are counted once")
             if s.area:
@@ -133,9 +142,9 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     total = sum(day_minutes.values())
     minimum_rule = criteria.rule("points.minimum")
     minimum = float(minimum_rule.value) if minimum_rule else None
-    raw = Fraction(total, criteria.hour_minutes) / Fraction(criteria.points.hours_per_point)
+    raw = Fraction(total, criteria.hour_minutes) / exact(criteria.points.hours_per_point)
     points = _floor(raw, criteria.points.unit)
-    if minimum is not None and points < minimum:
+    if minimum_rule is not None and exact(points) < exact(minimum_rule.value):
         points = 0.0
     return Tally(
         hour_minutes=criteria.hour_minutes,
@@ -152,16 +161,12 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     )
 
 
-def _add_interval(intervals: list[tuple[int, int]], start: int, end: int) -> int:
-    """Add [start, end) to a day's covered intervals; return how many minutes were new."""
-    new = end - start
-    for a, b in intervals:
-        overlap = min(b, end) - max(a, start)
-        if overlap > 0:
-            new -= overlap
-    # intervals stay disjoint: merge the new one with every interval it touches
-    merged = [(a, b) for a, b in intervals if b < start or a > end]
-    lo = min([start] + [a for a, b in intervals if not (b < start or a > end)])
-    hi = max([end] + [b for a, b in intervals if not (b < start or a > end)])
-    intervals[:] = sorted(merged + [(lo, hi)])
-    return new
+def _add_interval(last: tuple[int, int] | None, start: int, end: int) -> tuple[int, tuple[int, int]]:
+    """Add [start, end) to a day whose sessions come in start order; return the new minutes and the stretch now last.
+
+    ``last`` is the day's covered stretch that began last. A session starting no earlier than every
+    one before it can only overlap that stretch, so each session costs the same however long the day.
+    """
+    if last is None or start > last[1]:
+        return end - start, (start, end)
+    return max(end - last[1], 0), (last[0], max(last[1], end))

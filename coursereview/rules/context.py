@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from coursereview import findings as F
 from coursereview.criteria import CriteriaSet, Rule
 from coursereview.schema.model import Submission
 from coursereview.tally import Tally
+from coursereview.wording import Suggestions
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Context:
     submission: Submission
     criteria: CriteriaSet
     tally: Tally
+    suggest: Suggestions = field(default_factory=Suggestions)  # did-you-mean hints, their work bounded per check
 
     def rule(self, rule_id: str) -> Rule | None:
         """Return the criteria rule ``rule_id`` when the set applies it."""

@@ -8,7 +8,6 @@ from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.rules.timetable import double_bookings
 from coursereview.vocabulary import is_instructional
-from coursereview.wording import did_you_mean
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
 
@@ -31,7 +30,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             used.add(ref)
             if ref not in listed:
                 if ref not in hints:
-                    close = did_you_mean(ref, listed) if len(hints) < SUGGEST_AT_MOST else None
+                    close = ctx.suggest(ref, listed) if len(hints) < SUGGEST_AT_MOST else None
                     hints[ref] = close or "add them to 'instructors'"
                 hint = hints[ref]
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref)

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import copy
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from coursereview import findings as F
+from coursereview.errors import InputError
 from coursereview.intake import Document
 from coursereview.parsing import clean, parse_date, parse_time
 from coursereview.schema.adapter import Problem, flatten
 from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
-from coursereview.wording import did_you_mean
+from coursereview.wording import Suggestions
 
 CODES = ("S001", "S002", "S003", "S004", "S005")  # the findings the schema stage may emit, as a rule family declares
+
+# The most items each list of a submission may hold: a real program is far below these, and a hostile
+# file of hundreds of thousands of items is refused in one line before any schema work is done.
+MAX_SESSIONS = 5000
+MAX_INSTRUCTORS = 10_000
+MAX_ITEMS = 100  # of any list inside one item: a session's objectives or instructors, the associations
 
 # How hints tell people to write a value, by the source's style (SourceMap.style).
 _HINTS = {
@@ -191,7 +200,9 @@ def build_submission(document: Document) -> Submission:
     The model is built even when parts are wrong: a bad value is left out (and reported), so the
     rules can still judge everything else in the same run.
     """
-    schema = SubmissionSchema()
+    _check_sizes(document)
+    schema = _schema()
+    suggest = Suggestions()
     data = copy.deepcopy(document.data)
     positions = {key: list(range(len(data[key]))) for key in _LISTS if isinstance(data.get(key), list)}
     problems: list[Problem] = []
@@ -223,8 +234,48 @@ def build_submission(document: Document) -> Submission:
         sources=document.sources,
         file=document.file,
         sha256=document.sha256,
-        findings=tuple(_finding(p, document) for p in problems),
+        findings=tuple(_finding(p, document, suggest) for p in problems),
     )
+
+
+def _check_sizes(document: Document) -> None:
+    """Refuse (InputError, one line) a list longer than its limit: sessions, instructors, or a list inside one."""
+    data = document.data
+    for key, limit in (("sessions", MAX_SESSIONS), ("instructors", MAX_INSTRUCTORS)):
+        items = data.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            raise InputError(document.sources.value((key,)),
+                             f"{len(items)} {key}; the limit is {limit} (split the program into parts)")
+    for path, value in _inner_lists(data):
+        if len(value) > MAX_ITEMS:
+            where, label = document.sources.value(path), document.sources.label(path)
+            raise InputError(where, f"{label} lists {len(value)} items; the limit is {MAX_ITEMS}")
+
+
+def _inner_lists(data: dict[str, Any]) -> Iterator[tuple[tuple, list]]:
+    """Yield (path, list) for each list inside the provider, the program, an instructor or a session."""
+    for key in ("provider", "program"):
+        if isinstance(data.get(key), dict):
+            yield from _lists_in(data[key], (key,))
+    for key in _LISTS:
+        items = data.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict):
+                yield from _lists_in(item, (key, i))
+
+
+def _lists_in(mapping: dict[str, Any], path: tuple) -> Iterator[tuple[tuple, list]]:
+    for key, value in mapping.items():
+        if isinstance(value, list):
+            yield path + (key,), value
+        elif isinstance(value, dict):
+            yield from _lists_in(value, path + (key,))
+
+
+@functools.cache
+def _schema() -> SubmissionSchema:
+    """Return the one schema instance (it holds no state between loads; making one per lookup is slow)."""
+    return SubmissionSchema()
 
 
 _LISTS = ("instructors", "sessions")
@@ -263,7 +314,7 @@ def _prune(data: Any, path: tuple, positions: dict[str, list[int]]) -> None:
 
 
 def _field_for(path: tuple) -> fields.Field | None:
-    schema: Schema | None = SubmissionSchema()
+    schema: Schema | None = _schema()
     field = None
     for part in path:
         if isinstance(part, int):
@@ -285,12 +336,12 @@ def _raw(data: Any, path: tuple) -> Any:
     return data
 
 
-def _finding(p: Problem, document: Document) -> F.Finding:
+def _finding(p: Problem, document: Document, suggest: Suggestions) -> F.Finding:
     sources = document.sources
     name = str(p.path[-1]) if p.path else "document"
     hints = _HINTS.get(sources.style, _HINTS["yaml"])
     if p.kind == "unknown":
-        hint = did_you_mean(name, p.allowed) or "allowed here: " + ", ".join(p.allowed)
+        hint = suggest(name, p.allowed) or "allowed here: " + ", ".join(p.allowed)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, key=name)
     if p.kind == "missing":
         style = hints if p.path in sources.labels else _HINTS["yaml"]  # a path the source has no place for
@@ -309,5 +360,5 @@ def _finding(p: Problem, document: Document) -> F.Finding:
     hint = ""
     for validator in getattr(field, "validators", ()):
         if isinstance(validator, validate.OneOf) and isinstance(raw, str):
-            hint = did_you_mean(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
+            hint = suggest(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
     return F.make("S003", p.path, location, hint=hint, field=sources.label(p.path), detail=p.message.rstrip("."))

@@ -82,13 +82,19 @@ def check_docx_bytes(raw: bytes, name: str) -> None:
         for info in infos:
             if info.filename == "[Content_Types].xml" or info.is_dir():
                 continue
-            lowered = info.filename.lower()
-            extension = lowered.rpartition("/")[2].rpartition(".")[2] if "." in lowered.rpartition("/")[2] else ""
-            content_type = overrides.get("/" + lowered) or defaults.get(extension, "")
-            if lowered.endswith(_XML_SUFFIXES) or _is_xml_type(content_type):
+            declared_xml = _is_xml_part(info.filename, defaults, overrides)
+            if declared_xml or _looks_like_xml(_read_part(archive, info, name, _SNIFF)):
                 _scan_xml(_read_part(archive, info, name), info.filename, name)
-            elif _looks_like_xml(_read_part(archive, info, name, _SNIFF)):
-                _scan_xml(_read_part(archive, info, name), info.filename, name)
+
+
+def _is_xml_part(part: str, defaults: dict[str, str], overrides: dict[str, str]) -> bool:
+    """Return whether ``part`` is named like XML or declared XML (by its override, else its extension's default)."""
+    lowered = part.lower()
+    if lowered.endswith(_XML_SUFFIXES):
+        return True
+    base = lowered.rpartition("/")[2]
+    extension = base.rpartition(".")[2] if "." in base else ""
+    return _is_xml_type(overrides.get("/" + lowered) or defaults.get(extension, ""))
 
 
 def _is_xml_type(content_type: str) -> bool:
