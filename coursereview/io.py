@@ -143,7 +143,7 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, what: str = "submission") -> 
     try:
         kind = _kind_of(os.stat(path).st_mode)
         if kind == "directory":
-            raise InputError(name, "is a directory, not a file")
+            raise InputError(name, "is a directory, not a regular file")
         if kind != "regular file":
             raise InputError(name, f"is a {kind}, not a regular file")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
@@ -152,13 +152,14 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, what: str = "submission") -> 
             if not stat.S_ISREG(info.st_mode):  # swapped for another kind since the check above
                 raise InputError(name, f"is a {_kind_of(info.st_mode)}, not a regular file")
             if info.st_size > limit:
-                raise InputError(name, f"file is {_size(info.st_size)}; the limit for a {what} is {_size(limit)}")
+                size = _size(info.st_size) if _size(info.st_size) != _size(limit) else f"{info.st_size:,} bytes"
+                raise InputError(name, f"file is {size}; the limit for a {what} is {_size(limit)}")
             os.set_blocking(fd, True)
             raw = fh.read(limit + 1)
     except (FileNotFoundError, NotADirectoryError):
         raise InputError(name, "no such file") from None
     except IsADirectoryError:
-        raise InputError(name, "is a directory, not a file") from None
+        raise InputError(name, "is a directory, not a regular file") from None
     except PermissionError:
         raise InputError(name, "permission denied") from None
     except OSError as exc:  # a link loop, a name too long, an I/O error

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from coursereview.criteria import CriteriaSet
+from coursereview.parsing import exact
 from coursereview.schema.model import Session, Submission
 from coursereview.wording import fmt
 
@@ -69,9 +70,9 @@ class Tally:
             f"contact hours: {self.total_minutes} / {self.hour_minutes} minutes per hour = {fmt(self.contact_hours)}",
             f"points: {fmt(self.contact_hours)} hours / {fmt(self.hours_per_point)} hours per point = "
             f"{float(raw):.3f}, rounded down to a multiple of {fmt(self.point_unit)} = "
-            f"{fmt(_floor(raw, self.point_unit))}",
+            f"{fmt(float(_floor(raw, self.point_unit)))}",
         ]
-        if self.point_minimum is not None and 0 < _floor(raw, self.point_unit) < self.point_minimum:
+        if self.point_minimum is not None and 0 < _floor(raw, self.point_unit) < exact(self.point_minimum):
             lines.append(f"below the {fmt(self.point_minimum)}-point minimum: no points are awarded")
         lines.append(f"points a participant earns: {fmt(self.points)} {self.category}")
         return lines
@@ -90,18 +91,10 @@ def _uncounted_text(kinds: tuple[str, ...]) -> str:
     return f"{listed} count{'s' if words == ['instruction'] else ''} 0"
 
 
-def exact(value: float) -> Fraction:
-    """Return a number from a criteria set exactly as it is written: ``1.1`` is 11/10, not the float nearest it.
-
-    A float's shortest decimal form (``repr``) is the number as typed whenever it was typed with at
-    most 15 significant digits, so the arithmetic honours what the criteria set says.
-    """
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-
-
-def _floor(value: Fraction, unit: float) -> float:
+def _floor(value: Fraction, unit: float) -> Fraction:
+    """Return ``value`` rounded down to a multiple of ``unit``, exactly."""
     step = exact(unit)
-    return float(math.floor(value / step) * step)
+    return math.floor(value / step) * step
 
 
 def counts(session: Session, criteria: CriteriaSet) -> bool:
@@ -143,9 +136,8 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     minimum_rule = criteria.rule("points.minimum")
     minimum = float(minimum_rule.value) if minimum_rule else None
     raw = Fraction(total, criteria.hour_minutes) / exact(criteria.points.hours_per_point)
-    points = _floor(raw, criteria.points.unit)
-    if minimum_rule is not None and exact(points) < exact(minimum_rule.value):
-        points = 0.0
+    floored = _floor(raw, criteria.points.unit)
+    points = 0.0 if minimum_rule is not None and floored < exact(minimum_rule.value) else float(floored)
     return Tally(
         hour_minutes=criteria.hour_minutes,
         total_minutes=total,
