@@ -38,6 +38,14 @@ def shown(text: object) -> str:
     return _HIDDEN.sub(_escape, str(text))
 
 
+def shown_json(text: str) -> str:
+    """Return JSON ``text`` with each character ``shown`` escapes written as a JSON escape (``\\u202e``).
+
+    The data is the same once read; only what a terminal or a viewer would show changes.
+    """
+    return _HIDDEN.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by Python as a lone surrogate

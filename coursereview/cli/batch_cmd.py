@@ -23,6 +23,7 @@ from coursereview.cli.common import (
     register_to_read,
 )
 from coursereview.io import check_writable, write_atomic
+from coursereview.wording import shown, shown_json
 
 
 @click.command()
@@ -76,7 +77,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
                            create_outdir=True)
     for row in result.rows:
         if row.status == UNREADABLE:
-            click.echo(row.reason, err=True)
+            click.echo(shown(row.reason), err=True)
     if not result.written:  # nothing to review: each path said why, and nothing was written
         raise Unreadable()
     verdicts = [r.verdict for r in result.rows]
@@ -156,12 +157,12 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 
     entries = history(path, sha)
     if fmt_ == "json":
-        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        click.echo(shown_json(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2)))
         return
     if not entries:
         click.echo(f"no decisions recorded in {db}" + (f" for {file}" if file else ""))
     for entry in entries:
-        click.echo(_history_line(entry))
+        click.echo(shown(_history_line(entry)))  # stored text, perhaps written by another program: never obeyed
 
 
 @click.command()

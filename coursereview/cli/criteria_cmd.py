@@ -7,6 +7,7 @@ import click
 from coursereview.cli.common import Failed, one_line_errors
 from coursereview.criteria import check_criteria_file, load_criteria_file, resolve_criteria, shipped_criteria
 from coursereview.criteria.describe import criteria_text
+from coursereview.wording import shown
 
 
 @click.group()
@@ -66,7 +67,7 @@ def check_(file: str) -> None:
     """
     problems = check_criteria_file(file)
     for line in problems:
-        click.echo(line)
+        click.echo(shown(line))
     if problems:
         raise Failed()
     s = load_criteria_file(file)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from coursereview.review import Decision, Review
 from coursereview.word.package import DEFAULT_STAMP, source_date
+from coursereview.wording import shown_json
 
 __all__ = ["FORMATS", "TEXT_FORMATS", "format_for", "render", "source_date"]
 
@@ -36,7 +37,7 @@ def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt
     the CLI passes ``source_date()``, which honours SOURCE_DATE_EPOCH), never with the clock.
     """
     if fmt == "json":
-        return (json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (shown_json(json.dumps(review.to_dict(), ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     from coursereview.documents.review_context import review_context
