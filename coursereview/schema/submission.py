@@ -22,7 +22,7 @@ CODES = ("S001", "S002", "S003", "S004", "S005")  # the findings the schema stag
 
 # The most items each list of a submission may hold: a real program is far below these, and a hostile
 # file of hundreds of thousands of items is refused in one line before any schema work is done.
-MAX_SESSIONS = 5000
+MAX_SESSIONS = 2000  # as many as the sessions table of a Word form may have rows (word.safety.MAX_ROWS)
 MAX_INSTRUCTORS = 10_000
 MAX_ITEMS = 100  # of any list inside one item: a session's objectives or instructors, the associations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import sqlite3
 import time
@@ -192,7 +193,7 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
     if create and not path.parent.is_dir():
         raise RegisterError(f"{name}: folder {path.parent} does not exist")
     try:
-        conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(os.fsencode(name), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise RegisterError(f"{name}: cannot open the decision register: {exc}") from None
     try:
