@@ -172,7 +172,7 @@ def _text(what: str, value: str, limit: int) -> str:
     """
     text = value.strip()
     if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        raise DecisionError(f"{what} is not valid UTF-8 text: {shown(text)[:80]}")
+        raise DecisionError(f"{what} is not valid UTF-8 text, which the register does not record: {shown(text)[:80]}")
     bad = _UNRECORDABLE.search(text)
     if bad:
         raise DecisionError(f"{what} contains the character U+{ord(bad.group()):04X}, which the register does not "
