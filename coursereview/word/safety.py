@@ -22,10 +22,11 @@ MAX_ROWS = 2000  # table rows in any one XML part
 MAX_COLUMNS = 64  # grid columns in one table row, merged cells and gridBefore/gridAfter included
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-# How an XML part may begin (after any spaces): "<" in an ASCII-compatible encoding, a byte-order mark,
-# UTF-16 or UTF-32 without one, or "<?" in EBCDIC. libxml2 reads all of these, so all are scanned.
-_XML_STARTS = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00", b"\x00\x00\x00<",
-               b"\x00\x00\xfe\xff", b"\x4c\x6f\xa7\x94")
+# How an XML part may begin: "<" (after spaces) in UTF-8 or another ASCII-compatible encoding, in UTF-16 with or
+# without a byte-order mark, in UTF-32, or "<?xm" in EBCDIC. libxml2 reads all of these, so all are scanned.
+_BOMS = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_XML_STARTS = (b"\x00<", b"<\x00", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00",
+               b"\x4c\x6f\xa7\x94")
 _SNIFF = 64  # bytes read of a part whose name and content type are not XML, to see whether it is XML anyway
 _ROW_HINT = re.compile(rb"[<:]tr[\s/>]")  # matches every w:tr start tag in ASCII-compatible XML (and end tags)
 
@@ -104,7 +105,13 @@ def _is_xml_type(content_type: str) -> bool:
 
 
 def _looks_like_xml(head: bytes) -> bool:
-    return head.lstrip(b" \t\r\n").startswith(_XML_STARTS)
+    """Return whether the first bytes of a part read as the start of XML in any encoding an XML parser detects."""
+    if head.startswith(_XML_STARTS):
+        return True
+    for bom, encoding in _BOMS.items():
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, "ignore").lstrip(" \t\r\n").startswith("<")
+    return head.lstrip(b" \t\r\n").startswith(b"<")
 
 
 def _content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
