@@ -208,7 +208,7 @@ class _Builder:
     def __init__(self, sources: SourceMap) -> None:
         self.sources = sources
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
         self.nodes = 0
         self.aliases = 0
         self.size = 0  # characters of keys and scalar values, aliases expanded
