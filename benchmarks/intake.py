@@ -36,10 +36,10 @@ def _filled(folder: Path) -> Path:
     blank.write_bytes(build_form(resolve_criteria(None, "institute"), "institute"))
     document = docx.Document(str(blank))
     people = next(t for t in document.tables if t.rows[0].cells[1].text.startswith("Name"))
-    people.rows[1].cells[0].text, people.rows[1].cells[1].text = "jdoe", "Jane Doe, MMC"
+    people.rows[3].cells[0].text, people.rows[3].cells[1].text = "jdoe", "Jane Doe, MMC"  # under the example
     sessions = next(t for t in document.tables if t.rows[0].cells[0].text.startswith("Date"))
     columns = [f.key for f in SESSIONS]
-    for i, row in enumerate(sessions.rows[1:61]):
+    for i, row in enumerate(sessions.rows[3:63]):  # the header, the example's note and the example come first
         day, slot = divmod(i, 8)
         values = {"date": f"7/{12 + day}/2027", "start": f"{8 + slot}:00 AM" if slot < 4 else f"{slot - 3}:00 PM",
                   "end": f"{8 + slot}:50 AM" if slot < 4 else f"{slot - 3}:50 PM", "title": f"Session {i + 1}",

@@ -118,8 +118,6 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
         raise Fail("give either --approve or --return, not both")
     if not (approve or return_):
         raise Fail("give --approve or --return")
-    if return_ and not note.strip():
-        raise Fail("a return needs --note saying what is still required")
     decision = "approved" if approve else "returned"
     db = register_path(db)  # the only command that creates a register
     review = check(load_submission(file), criteria_ref)

@@ -182,8 +182,8 @@ def _instructors(review: Review) -> list[list[str]]:
     for s in review.submission.sessions:
         for i in s.instructors:
             taught[i] = taught.get(i, 0) + 1
-    return [[f"{_text(i.name)} ({_text(i.id)})", _text(i.position), _text(i.qualifications), str(taught.get(i.id, 0))]
-            for i in review.submission.instructors]
+    return [[f"{_text(i.name)} ({_text(i.id)})", _text(i.position), _text(i.qualifications),
+             str(taught.get(i.id, 0) if i.id else 0)] for i in review.submission.instructors]
 
 
 def _finding_groups(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:

@@ -31,7 +31,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{2}:\d{2}")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
-_YAML_FORMS = {"date": "YYYY-MM-DD, e.g. 2027-07-12", "time": '"HH:MM" on a 24-hour clock, e.g. "08:30"',
+_YAML_FORMS = {"date": "a date, e.g. 2027-07-12, or 7/12/2027 (month/day/year)",
+               "time": "a time of day, e.g. 8:30 AM, 1:15 PM, or 13:15 on the 24-hour clock",
                "part": "1, 2 or 3", "ids": "list of instructor ids, e.g. [jdoe, asmith]",
                "lines": "list, one objective per item", "names": "one name, or a list",
                "area": "a curriculum area id (listed at the top of this file)"}

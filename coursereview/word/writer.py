@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.shared import Inches, Pt, RGBColor
 
-from coursereview.word.markup import Cell, Paragraph, TableLook, W, clean, page_number_xml, table_xml
+from coursereview.word.markup import Banner, Cell, Paragraph, TableLook, W, clean, page_number_xml, table_xml
 from coursereview.word.package import DEFAULT_STAMP, save_reproducible
 
 _EMU_PER_TWIP = 635
@@ -80,11 +80,11 @@ class Writer:
         """Add the title (level 0) or a heading of ``level``."""
         self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
-    def table(self, rows: Sequence[Sequence[Cell]], header: Sequence[Cell] | None = None,
+    def table(self, rows: Sequence[Sequence[Cell] | Banner], header: Sequence[Cell] | None = None,
               widths: Sequence[int] | None = None, look: TableLook | None = None, key_column: bool = False,
               min_height: int | None = None) -> None:
         """Add a table (see markup.table_xml); without ``widths`` its columns share the text width equally."""
-        columns = len(header) if header else len(rows[0]) if rows else 1
+        columns = len(header) if header else len(rows[0]) if rows and not isinstance(rows[0], Banner) else 1
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
         self._end.addprevious(parse_xml(table_xml(rows, widths, look, header, key_column, min_height)))
@@ -98,6 +98,13 @@ class Writer:
         section = self._doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
+
+    def margins(self, sides_inches: float, top_bottom_inches: float | None = None) -> None:
+        """Set the current section's side margins (and top and bottom ones when given)."""
+        section = self._doc.sections[-1]
+        section.left_margin = section.right_margin = Inches(sides_inches)
+        if top_bottom_inches is not None:
+            section.top_margin = section.bottom_margin = Inches(top_bottom_inches)
 
     def page_header(self, text: str) -> None:
         """Put ``text`` at the top of every page."""
