@@ -108,13 +108,15 @@ def _texts(draw: st.DrawFn) -> tuple[bytes, str]:
                                     "id", "email", "part", "criteria", "objectives", "track", "<<", "extra"]))
         if target == "top":
             doc[key] = value
-        elif target in ("sessions", "instructors"):
+        elif target in ("sessions", "instructors") and isinstance(doc.get(target), list):
             items = doc[target]
-            if items:
+            if items and isinstance(items[0], dict):
                 items[draw(st.integers(0, len(items) - 1))][key] = value
             if draw(st.booleans()):
                 items.extend(copy.deepcopy(items[:1]) * draw(st.integers(0, 400)))
-        else:
+        elif target in ("sessions", "instructors"):
+            doc[target] = value
+        elif isinstance(doc.get(target), dict):
             doc[target][key] = value
     if draw(st.booleans()):
         return json.dumps(doc, default=str, allow_nan=True).encode("utf-8", "surrogatepass"), "fuzz.json"

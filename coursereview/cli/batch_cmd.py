@@ -200,9 +200,9 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
     write_atomic(output, data, force)
     if decision is None:
         where = f"in {path}" if path else f"(no decision register {register_path(db)} here)"
-        click.echo(f"{file}: no decision recorded {where}; the letter follows the tool's verdict", err=True)
+        click.echo(shown(f"{file}: no decision recorded {where}; the letter follows the tool's verdict"), err=True)
     source = f"decision by {decision.reviewer}" if decision else f"verdict: {review.verdict_text}"
-    click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")
+    click.echo(shown(f"{output}: {letter_kind(review, decision)} letter ({source})"))
 
 
 def _history_line(entry: Any) -> str:

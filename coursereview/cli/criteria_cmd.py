@@ -52,7 +52,7 @@ def show(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
 
         write_criteria_document(ref, fmt_, output, force)
         return
-    click.echo(criteria_text(resolve_criteria(ref)), nl=False)
+    click.echo(shown(criteria_text(resolve_criteria(ref))), nl=False)
 
 
 @criteria.command("check")
@@ -71,4 +71,4 @@ def check_(file: str) -> None:
     if problems:
         raise Failed()
     s = load_criteria_file(file)
-    click.echo(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}")
+    click.echo(shown(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}"))
