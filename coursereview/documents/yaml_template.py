@@ -9,6 +9,7 @@ from typing import Any
 
 from coursereview.criteria import CriteriaSet
 from coursereview.criteria.describe import hours_lines
+from coursereview.documents.profile import Profile, load_profile
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.parsing import parse_date
 from coursereview.vocabulary import SCHEMA_ID
@@ -81,14 +82,19 @@ def _line(indent: str, key: str, value: str, comment: str = "") -> str:
     return text
 
 
-def blank_submission(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None) -> str:
-    """Return a blank submission for a ``kind`` program, every field commented, the areas listed."""
+def blank_submission(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None,
+                     profile: Profile | None = None) -> str:
+    """Return a blank submission for a ``kind`` program, every field commented, the areas listed.
+
+    ``profile`` (default: IIMC's Education Department) says where to send it.
+    """
     out = [
         f"# Course program submission ({SCHEMA_ID}) for an IIMC {kind} program,",
         f"# judged by {criteria.title} ({criteria.ref}).",
         "# Fill in the values after the colons; leave empty or delete what does not apply.",
         "# Each comment says what the value means, whether it is required, and the allowed values.",
         "# Check it before you send it:  coursereview validate THIS-FILE.yaml",
+        f"# Send it to: {(profile or load_profile()).send_to()}",
         "#",
         "# Curriculum areas (write the id in sessions[].area):",
     ]

@@ -170,3 +170,16 @@ def page_number_xml() -> list[str]:
                 '<w:r><w:t>1</w:t></w:r></w:fldSimple>')
 
     return [run("Page "), field("PAGE"), run(" of "), field("NUMPAGES")]
+
+
+@dataclass(frozen=True)
+class ParagraphLook:
+    """How one paragraph is set: alignment, space around it, what it keeps with, a rule below it."""
+
+    align: str | None = None  # "left", "center", "right" or "both" (justified); None keeps the style's
+    before: float | None = None  # points of space above; None keeps the style's
+    after: float | None = None  # points of space below; None keeps the style's
+    keep_with_next: bool = False  # on the same page as the next paragraph
+    keep_together: bool = False  # never split across pages
+    rule_below: bool = False  # a thin line under the paragraph, as under a letterhead
+    indent: float | None = None  # points of left indent
