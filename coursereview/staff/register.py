@@ -196,6 +196,7 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(os.fsencode(name), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise RegisterError(f"{name}: cannot open the decision register: {exc}") from None
+    conn.text_factory = _lenient_text  # another program may have stored bytes that are not UTF-8 as text
     try:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -213,6 +214,10 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise RegisterError(_explain(name, exc)) from None
     finally:
         conn.close()
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
