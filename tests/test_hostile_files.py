@@ -238,12 +238,12 @@ def test_a_name_that_is_not_utf8_is_a_row_and_never_stops_the_batch(inbox: Path,
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["batch", str(inbox), "-o", str(out), "--format", "json", "-j", "1"])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    shown = f"{inbox}/caf\\xe9.yaml"
-    assert f"{shown}: the file name is not valid UTF-8; rename the file" in result.stderr
+    name = f"{inbox}/caf\ufffd.yaml"  # the byte that is not UTF-8 as a replacement character
+    assert f"{name}: the file name is not valid UTF-8; rename the file" in result.stderr
     rows = json.loads((out / "summary.json").read_text())["submissions"]
-    assert [r["status"] for r in rows if r["file"] == shown] == ["could not read"]
-    assert shown in (out / "summary.csv").read_text()
-    assert "caf\\xe9.yaml" in (out / "summary.html").read_text()  # the dashboard shows file names only
+    assert [r["status"] for r in rows if r["file"] == name] == ["could not read"]
+    assert name in (out / "summary.csv").read_text()
+    assert "caf\ufffd.yaml" in (out / "summary.html").read_text()  # the dashboard shows file names only
 
 
 def test_a_link_named_directly_is_the_users_choice(inbox: Path, tmp_path: Path) -> None:

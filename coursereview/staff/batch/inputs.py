@@ -7,8 +7,6 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from coursereview.wording import shown
-
 SUFFIXES = (".yaml", ".yml", ".json", ".docx")
 
 
@@ -32,7 +30,7 @@ def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Pat
 
 
 def refused(paths: Iterable[str], exclude: str | Path | None = None) -> list[tuple[str, str]]:
-    """Return ``(name, why)`` for each submission file in ``paths`` that is not reviewed, its name fit to show.
+    """Return ``(name, why)`` for each submission file in ``paths`` that is not reviewed (its name as valid UTF-8).
 
     A folder is the user's choice of what to review, not of what its links point to: a file found
     in it whose real path leaves it is refused (a file named directly, or by a pattern, is the
@@ -46,7 +44,7 @@ def refused(paths: Iterable[str], exclude: str | Path | None = None) -> list[tup
         for path in _search(given, skip):
             why = _refusal(path, root)
             if why is not None:
-                out.setdefault(shown(path), why)
+                out.setdefault(_name(path), why)
     return sorted(out.items())
 
 
@@ -58,10 +56,15 @@ def unmatched(paths: Iterable[str], exclude: str | Path | None = None) -> list[t
     for given in paths:
         if next(_search(given, skip), None) is None:  # the first file found is enough
             if Path(given).is_dir():
-                missed.append((shown(given), f"no submission files ({kinds}) in this folder"))
+                missed.append((_name(given), f"no submission files ({kinds}) in this folder"))
             else:
-                missed.append((shown(given), f"matches no submission files ({kinds})"))
+                missed.append((_name(given), f"matches no submission files ({kinds})"))
     return missed
+
+
+def _name(path: str | Path) -> str:
+    """Return ``path`` as text that can be written anywhere: a byte that is not UTF-8 becomes U+FFFD."""
+    return os.fsencode(str(path)).decode("utf-8", "replace")
 
 
 def _folder(given: str) -> Path | None:
@@ -77,7 +80,7 @@ def _refusal(path: Path, root: Path | None) -> str | None:
     except UnicodeDecodeError:
         return "the file name is not valid UTF-8; rename the file"
     if root is not None and not path.resolve().is_relative_to(root):
-        return f"a link that leads out of the folder {shown(root)}; name the file it leads to directly to review it"
+        return f"a link that leads out of the folder {_name(root)}; name the file it leads to directly to review it"
     return None
 
 
