@@ -1,6 +1,6 @@
 """coursereview: validate IIMC course program submissions and render their review documents."""
 
-from coursereview.check import check, choose_criteria, load_submission, read_submission
+from coursereview.check import check, choose_criteria, example_submission, load_submission, read_submission
 from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
 from coursereview.documents import render
 from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
@@ -21,6 +21,7 @@ __all__ = [
     "Review",
     "check",
     "choose_criteria",
+    "example_submission",
     "load_submission",
     "read_submission",
     "render",

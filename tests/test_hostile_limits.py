@@ -194,6 +194,14 @@ def test_long_days_are_tallied_in_linear_time_and_their_findings_capped(tmp_path
     assert review.tally.total_minutes == MAX_SESSIONS * 12 * 60
 
 
+def test_a_session_naming_thousands_of_people_in_one_text_is_split_in_linear_time(tmp_path: Path) -> None:
+    doc = copy.deepcopy(BASE)
+    doc["instructors"][0]["name"] = "Ann Author, MMC, CMC"
+    doc["sessions"][0]["instructors"] = ", ".join(["Ann Author", "MMC", "CMC"] + [f"Guest {i}" for i in range(30_000)])
+    result = _timed(CliRunner().invoke, main, ["validate", str(_write(tmp_path, doc))])
+    _exit_2_one_line(result, f"lists 30001 items; the limit is {MAX_ITEMS}")
+
+
 def test_did_you_mean_work_is_bounded_for_the_whole_check(tmp_path: Path) -> None:
     doc = copy.deepcopy(BASE)
     names = ["".join("ab"[(i >> b) & 1] for b in range(60)) + f"-{i}" for i in range(3000)]

@@ -54,8 +54,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     dashboard: counts by verdict, the submissions by verdict then date received, and IIMC's
     recorded decision from the register, --db). A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
-    A folder or pattern that holds no submission is reported the same way (and when nothing
-    at all is found, nothing is written).
+    A path that does not exist is such a file. A folder or pattern that holds no submission
+    is reported the same way, and when no path names any file at all, nothing is written.
     Unchanged submissions (same content, criteria, formats) are not redone unless --force.
 
     \b
@@ -63,7 +63,9 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
     \b
     Example:
-      coursereview batch submissions/ -o reviews/ --format docx,html -j 4
+      coursereview example academy --source -o academy.yaml
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview batch academy.yaml not-approvable.yaml -o reviews/ --format docx,html -j 2
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
@@ -120,8 +122,10 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
 
     \b
     Example:
-      coursereview decide examples/academy.yaml --approve --reviewer "R. Staff"
-      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" \\
+      coursereview example academy --source -o academy.yaml
+      coursereview decide academy.yaml --approve --reviewer "R. Staff"
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview decide not-approvable.yaml --return --reviewer "R. Staff" \\
         --note "Attach the certificate template"
     """
     if approve and return_:
@@ -151,7 +155,8 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 
     \b
     Example:
-      coursereview history examples/academy.yaml --format json
+      coursereview example academy --source -o academy.yaml
+      coursereview history academy.yaml --format json
     """
     path = register_to_read(db)
     sha = load_submission(file).sha256 if file else None
@@ -168,7 +173,7 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
         click.echo(shown_json(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2)))
         return
     if not entries:
-        click.echo(f"no decisions recorded in {db}" + (f" for {file}" if file else ""))
+        click.echo(f"no decisions recorded in {path}" + (f" for {file}" if file else ""))
     for entry in entries:
         click.echo(shown(_history_line(entry)))  # stored text, perhaps written by another program: never obeyed
 
@@ -198,9 +203,11 @@ def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str |
 
     \b
     Example:
-      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" --note "See the list"
-      coursereview letter examples/not-approvable.yaml -o status-update.docx
-      coursereview letter examples/academy.yaml -o draft.pdf --draft
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview decide not-approvable.yaml --return --reviewer "R. Staff" --note "See the list"
+      coursereview letter not-approvable.yaml -o status-update.docx
+      coursereview example academy --source -o academy.yaml
+      coursereview letter academy.yaml -o draft.pdf --draft
     """
     from coursereview.documents.letter import build_letter, letter_kind
     from coursereview.word.package import source_date

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coursereview.check import check, example_submission, load_submission, shipped_examples
+from coursereview.check import check, example_source, example_submission, load_submission, shipped_examples
 from coursereview.cli.common import (
     CRITERIA_HELP,
     Fail,
@@ -56,8 +56,9 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
 
     \b
     Example:
-      coursereview render examples/institute-part1.yaml -o review.docx
-      coursereview render examples/academy.yaml -o - --format md
+      coursereview example institute-part1 --source -o institute-part1.yaml
+      coursereview render institute-part1.yaml -o review.docx
+      coursereview render institute-part1.yaml -o - --format md
     """
     to_stdout = output == "-"
     fmt = _format(output, fmt_)
@@ -82,25 +83,35 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
 
 @click.command()
 @click.argument("name", required=False)
-@click.option("-o", "--output", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
-              help="Folder to write the review examples to (created if missing). Without it, list the examples.")
+@click.option("-o", "--output", "out_dir", metavar="DIR|FILE", type=click.Path(),
+              help="Folder to write the review examples to (created if missing); with --source, the file to write "
+                   "the submission to. Without it, list the examples (or, with --source, print the submission).")
 @click.option("--format", "formats", default="docx", show_default=True, metavar="FORMATS",
               help=f"Comma-separated formats to write: {', '.join(FORMATS)}.")
+@click.option("--source", is_flag=True,
+              help="Write the example submission NAME itself (YAML), to start from or to try the commands on.")
 @click.option("--force", is_flag=True, help="Replace files that exist.")
 @profile_option()
 @one_line_errors
-def example(name: str | None, out_dir: str | None, formats: str, force: bool, profile: Profile) -> None:
-    """Render the shipped example submissions as review examples.
+def example(name: str | None, out_dir: str | None, formats: str, source: bool, force: bool,
+            profile: Profile) -> None:
+    """Render the shipped example submissions as review examples, or write one to start from.
 
     Without -o, list the shipped examples. With -o DIR, render NAME (or every example) into
     DIR as NAME-review.docx (and any other --format), and list what was written. Examples
-    that are not approvable are rendered too: their findings are the point.
+    that are not approvable are rendered too: their findings are the point. With --source,
+    write the example submission NAME itself to -o FILE (or print it): every example the
+    documentation uses is there after a plain install, in any folder.
 
     \b
     Example:
       coursereview example
       coursereview example institute-part1 -o reviews --format docx,html
+      coursereview example not-approvable --source -o not-approvable.yaml
     """
+    if source:
+        _write_source(name, out_dir, force)
+        return
     chosen = shipped_examples(name)
     if not chosen:
         raise Fail("no example submissions are shipped with this installation")
@@ -122,6 +133,22 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool, pr
         review = reviews[key]
         write_atomic(target, render_review(review, fmt, stamp=source_date(), profile=profile), force)
         click.echo(f"wrote {target} ({review.verdict_text}: {review.tally.summary()})")
+
+
+def _write_source(name: str | None, output: str | None, force: bool) -> None:
+    """Write (or print) the shipped example submission ``name`` itself."""
+    if not name:
+        raise Fail(f"--source: name the example to write, one of: {', '.join(shipped_examples())}")
+    shipped = shipped_examples(name)[name]
+    data = example_source(name)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    suffix = Path(shipped).suffix.lower()
+    if Path(output).suffix.lower() not in (suffix, ".yml" if suffix == ".yaml" else suffix):
+        raise Fail(f"{output}: the example is {suffix[1:].upper()}; name the file {Path(output).stem}{suffix}")
+    write_atomic(output, data, force)
+    click.echo(f"wrote {output} (the example submission {name}; check it with: coursereview validate {output})")
 
 
 def _format(output: str, given: str | None) -> str:

@@ -216,7 +216,7 @@ def _finding(f: Finding) -> dict[str, str]:
 
 def _trail_row(line: TrailLine) -> list[str]:
     track = f" [track {line.track}]" if line.track else ""
-    return [f"sessions[{line.index}] {line.title}{track}", line.date.isoformat() if line.date else "undated",
+    return [f"session {line.index + 1}: {line.title}{track}", line.date.isoformat() if line.date else "undated",
             f"{line.start}–{line.end}", line.kind, _text(line.area), str(line.scheduled), str(line.counted),
             line.note]
 
