@@ -17,6 +17,7 @@ from coursereview.criteria import (
 )
 from coursereview.criteria.describe import criteria_text
 from coursereview.io import write_atomic
+from coursereview.wording import shown
 
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
@@ -82,7 +83,7 @@ def show(ref: str, fmt_: str | None, output: str | None, source: bool, force: bo
 
         write_criteria_document(ref, fmt_, output, force, profile)
         return
-    click.echo(criteria_text(resolve_criteria(ref)), nl=False)
+    click.echo(shown(criteria_text(resolve_criteria(ref))), nl=False)
 
 
 @criteria.command("check")
@@ -98,8 +99,8 @@ def check_(file: str) -> None:
     """
     problems = check_criteria_file(file)
     for line in problems:
-        click.echo(line)
+        click.echo(shown(line))
     if problems:
         raise Failed()
     s = load_criteria_file(file)
-    click.echo(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}")
+    click.echo(shown(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}"))

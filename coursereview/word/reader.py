@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,16 +48,38 @@ def _open_body(raw: bytes, name: str) -> Any:
     """Return the body element of the main document, parsed by python-docx."""
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, KeyError, ValueError, AttributeError) as exc:
-        raise InputError(name, f"not a Word document that can be read ({_short(exc)})") from None
+    except ValueError as exc:
+        raise InputError(name, _not_word(exc, name)) from None
+    except (PackageNotFoundError, KeyError, AttributeError) as exc:
+        raise InputError(name, f"not a Word document that can be read ({_short(exc, name)})") from None
     except Exception as exc:  # lxml syntax errors and zip errors from a damaged part
-        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc)})") from None
+        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc, name)})") from None
     return document.element.body
 
 
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+_CONTENT_TYPE = re.compile(r"content type is '([^']*)'")
+_OTHER_KINDS = {"macroEnabled": "a macro-enabled Word document (.docm)", "template": "a Word template (.dotx)"}
+
+
+def _not_word(exc: ValueError, name: str) -> str:
+    """Return the line for a package python-docx refuses: what its main part is, when it says so."""
+    found = _CONTENT_TYPE.search(str(exc))
+    if not found:
+        return f"not a Word document that can be read ({_short(exc, name)})"
+    content_type = found[1]
+    for word, kind in _OTHER_KINDS.items():
+        if word in content_type:
+            return f"is {kind}, not a Word Document; save it as a Word Document (.docx)"
+    return f"not a Word document: its main part is {content_type[:100]!r}; save it as a Word Document (.docx)"
+
+
+def _short(exc: Exception, name: str) -> str:
+    """Return the text of ``exc`` on one line, at most 120 characters, an in-memory file shown by ``name``."""
+    text = " ".join(_IN_MEMORY.sub(name, str(exc)).split()) or type(exc).__name__
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+_IN_MEMORY = re.compile(r"<_io\.\w+ object at 0x[0-9a-fA-F]+>")
 
 
 def _children(element: Any, tag: str) -> list[Any]:
