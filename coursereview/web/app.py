@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -26,6 +26,7 @@ from coursereview.web.uploads import size_text
 
 SMALL_BODY = 64 * 1024  # any request that carries no file
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields beside a file
+_FORM_MEMORY = 512 * 1024  # the largest text field of a form that carries no file back
 _STATUS_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large",
                   415: "Unsupported file type", 422: "Cannot read the file", 500: "Server error",
                   503: "Busy, try again"}
@@ -50,7 +51,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         MAX_CONTENT_LENGTH=SMALL_BODY,
-        MAX_FORM_MEMORY_SIZE=SMALL_BODY,
+        MAX_FORM_MEMORY_SIZE=_FORM_MEMORY,  # above werkzeug's 64 KiB read size: its parser buffers a chunk
         WTF_CSRF_TIME_LIMIT=8 * 3600,  # a working day on one result page
         JSON_SORT_KEYS=False,
     )
@@ -68,7 +69,13 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CourseReviewError, _library_error)
     app.jinja_env.globals.update(version=__version__, size_text=size_text, upload_limit=settings.upload_limit)
+    app.jinja_env.filters["sentence"] = _sentence
     return app
+
+
+def _sentence(text: str) -> str:
+    """Return ``text`` with its first letter in capitals (the rest untouched, unlike jinja's capitalize)."""
+    return text[:1].upper() + text[1:]
 
 
 def _soffice(choice: str) -> str | None:
@@ -95,6 +102,8 @@ def _limit_body() -> None:
     }
     limit = limits.get(request.endpoint or "", SMALL_BODY)
     request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)  # at once: nothing of the body is read or parsed
     if request.endpoint in ("pages.review_download", "pages.submit"):
         request.max_form_memory_size = carried + 1024
 

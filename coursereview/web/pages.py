@@ -92,12 +92,19 @@ def criteria_download(ref: str, fmt: str) -> Any:
     from coursereview.documents.criteria_doc import criteria_document
 
     criteria = _criteria_or_404(ref)
+    _pdf_or_404(fmt)
     data = criteria_document(criteria, "docx")
     if fmt == "pdf":
         data = services().pdf(data)
     response = download(data, f"{criteria.id}-{criteria.version}.{fmt}", MIMETYPES[fmt])
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def _pdf_or_404(fmt: str) -> None:
+    """PDF is offered only when LibreOffice is installed; otherwise the PDF address does not exist."""
+    if fmt == "pdf" and not services().pdf_available:
+        abort(404)
 
 
 def _criteria_or_404(ref: str) -> CriteriaSet:
@@ -126,6 +133,7 @@ def check() -> Any:
 @bp.post("/review.<any(docx, html, pdf):fmt>")
 def review_download(fmt: str) -> Any:
     """The review document of the checked file (carried back by the result page) as docx, HTML or PDF."""
+    _pdf_or_404(fmt)
     raw, name = _carried_file()
     review = _review_or_page(raw, name)
     if not isinstance(review, Review):
@@ -248,6 +256,7 @@ def letter(token: str, fmt: str) -> Any:
     state = services().store.status(stored)
     if state.decision is None:
         abort(404)
+    _pdf_or_404(fmt)
     review = _stored_review(stored)
     data = build_letter(review, state.decision, stamp=state.decision.decided_at)
     if fmt == "pdf":
