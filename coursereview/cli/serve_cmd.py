@@ -21,14 +21,24 @@ from coursereview.cli.common import one_line_errors
 @click.option("--behind-proxy", "proxies", type=click.IntRange(0, 5), default=0, metavar="N",
               help="Believe the X-Forwarded-For/-Proto/-Host headers of N reverse proxies in front (default 0).")
 @click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure: use when people reach it over HTTPS.")
+@click.option("--smtp-host", default="", help="Send decision e-mails through this mail server (else they wait in "
+                                              "DIR/outbox).")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=587, show_default=True)
+@click.option("--starttls/--no-starttls", default=True, show_default=True, help="Encrypt mail with STARTTLS.")
+@click.option("--smtp-user", default="", help="Mail server user; its password comes from $COURSEREVIEW_SMTP_PASSWORD.")
+@click.option("--mail-from", default=None, help="The From address of decision e-mails.")
 @one_line_errors
-def serve(host: str, port: int, data: str, proxies: int, secure_cookies: bool) -> None:
+def serve(host: str, port: int, data: str, proxies: int, secure_cookies: bool, smtp_host: str, smtp_port: int,
+          starttls: bool, smtp_user: str, mail_from: str | None) -> None:
     """Run the web application: directors check programs in the browser and submit them.
 
     It listens on http://127.0.0.1:8000/ (this machine only) until Ctrl-C. The data folder holds
     the register that `decide` and `history` use too (DIR/coursereview.db), the stored
     submissions and a generated secret key. For a whole department, run it behind a reverse
     proxy with HTTPS (see the README).
+
+    \b
+    IIMC staff sign in at /staff/ (accounts: `coursereview user add`).
 
     \b
     Example:
@@ -39,6 +49,8 @@ def serve(host: str, port: int, data: str, proxies: int, secure_cookies: bool) -
     from coursereview.web.server import serve as run
 
     folder = Path(data)
-    app = create_app(Settings(data_dir=folder, proxy_hops=proxies, secure_cookies=secure_cookies))
+    mail = {"mail_from": mail_from} if mail_from else {}
+    app = create_app(Settings(data_dir=folder, proxy_hops=proxies, secure_cookies=secure_cookies, smtp_host=smtp_host,
+                              smtp_port=smtp_port, smtp_starttls=starttls, smtp_user=smtp_user, **mail))
     run(app, host, port, lambda line: click.echo(line, err=True), str(folder.resolve()), proxy_headers=proxies > 0)
     click.echo("coursereview: stopped", err=True)

@@ -254,6 +254,13 @@ class SubmissionStore:
             conn.execute("INSERT INTO submission_events (submission_id, status, actor, note, at) "
                          "VALUES (?, ?, ?, ?, ?)", (submission.id, state, actor, note, _format_time(_utc(now))))
 
+    def assigned(self, submission: StoredSubmission) -> str | None:
+        """Return who took ``submission`` into review most recently, or None."""
+        with self._reader() as conn:
+            row = conn.execute("SELECT actor FROM submission_events WHERE submission_id = ? AND status = 'in-review' "
+                               "ORDER BY id DESC LIMIT 1", (submission.id,)).fetchone()
+        return row[0] if row else None
+
     def put(self, data: bytes) -> str:
         """Store ``data`` under its sha256 (once: the same bytes are the same file) and return the hash."""
         digest = hashlib.sha256(data).hexdigest()
@@ -352,3 +359,137 @@ def _format_time(when: dt.datetime) -> str:
 def _parse_time(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
+
+
+# --- the staff queue ----------------------------------------------------------------------------------
+
+QUEUE_STATES = ("received", "in-review", "approved", "returned", "superseded")
+WAITING = ("received", "in-review")
+MARK_DAYS = (14, 21)  # IIMC promises an answer in two to three weeks
+
+_QUEUE_SQL = """
+SELECT s.id, s.received_at, s.program_title, s.provider, s.kind, s.verdict, s.file_name, s.director_name,
+       s.director_email, s.errors, s.warnings, s.contact_hours, s.points, s.criteria_id, s.criteria_version,
+       (SELECT e.actor FROM submission_events e WHERE e.submission_id = s.id AND e.status = 'in-review'
+        ORDER BY e.id DESC LIMIT 1),
+       d.decision, d.reviewer, d.decided_at, d.note, d.override,
+       EXISTS (SELECT 1 FROM submissions n WHERE n.previous_id = s.id)
+FROM submissions s
+LEFT JOIN decisions d ON d.id = (SELECT max(x.id) FROM decisions x WHERE x.submission_sha256 = s.submission_sha256
+                                 AND x.decided_at >= s.received_at)
+ORDER BY s.id
+"""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One submission as the staff queue lists it."""
+
+    id: int
+    received_at: dt.datetime
+    program_title: str | None
+    provider: str | None
+    kind: str | None
+    verdict: str
+    file_name: str
+    director_name: str
+    director_email: str
+    errors: int
+    warnings: int
+    contact_hours: float
+    points: float
+    criteria_ref: str
+    assigned: str | None
+    decision: str | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    note: str
+    override: bool
+    superseded: bool
+    today: dt.date
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.id, self.received_at)
+
+    @property
+    def state(self) -> str:
+        """received, in-review, approved, returned, or superseded (a corrected version replaced it)."""
+        if self.decision:
+            return self.decision
+        if self.superseded:
+            return "superseded"
+        return "in-review" if self.assigned else "received"
+
+    @property
+    def age_days(self) -> int:
+        """Days since it arrived (until the decision, once decided)."""
+        end = self.decided_at.date() if self.decided_at else self.today
+        return max(0, (end - self.received_at.date()).days)
+
+    @property
+    def age_mark(self) -> str:
+        """'' while within two weeks, 'late' past 14 days, 'overdue' past 21 days (only while it waits)."""
+        if self.state not in WAITING:
+            return ""
+        return "overdue" if self.age_days >= MARK_DAYS[1] else "late" if self.age_days >= MARK_DAYS[0] else ""
+
+
+def queue(store: SubmissionStore, status: str = "", kind: str = "", verdict: str = "",
+          now: dt.datetime | None = None) -> list[QueueRow]:
+    """Return every submission in order of arrival (filtered by state, kind and verdict when given).
+
+    ``status`` may also be 'waiting' (received or in review). One query reads the whole queue.
+    """
+    today = _utc(now).date()
+    with store._reader() as conn:
+        rows = conn.execute(_QUEUE_SQL).fetchall()
+    out = []
+    for r in rows:
+        row = QueueRow(r[0], _parse_time(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                       f"{r[13]}@{r[14]}", r[15], r[16], r[17], _parse_time(r[18]) if r[18] else None, r[19] or "",
+                       bool(r[20]), bool(r[21]), today)
+        if status == "waiting" and row.state not in WAITING or status and status != "waiting" and row.state != status:
+            continue
+        if kind and row.kind != kind or verdict and row.verdict != verdict:
+            continue
+        out.append(row)
+    return out
+
+
+def queue_counts(rows: list[QueueRow]) -> dict[str, int]:
+    """Return how many rows are in each state, plus 'waiting', 'late' and 'overdue' and 'all'."""
+    counts = {state: 0 for state in QUEUE_STATES}
+    for row in rows:
+        counts[row.state] += 1
+    counts["waiting"] = counts["received"] + counts["in-review"]
+    counts["late"] = sum(1 for r in rows if r.age_mark == "late")
+    counts["overdue"] = sum(1 for r in rows if r.age_mark == "overdue")
+    counts["all"] = len(rows)
+    return counts
+
+
+def assign(store: SubmissionStore, submission: StoredSubmission, reviewer: str,
+           now: dt.datetime | None = None) -> None:
+    """Put ``submission`` in review with ``reviewer``; refused once it is decided or a newer version replaced it."""
+    state = store.status(submission)
+    if state.decision is not None or state.superseded_by is not None:
+        raise StoreError(f"{submission.reference} is already {state.state if state.decision else 'superseded'}; "
+                         "it cannot be assigned")
+    store.record_event(submission, "in-review", reviewer, now=now)
+
+
+QUEUE_CSV_HEADER = ("reference", "received", "provider", "program", "kind", "verdict", "errors", "warnings",
+                    "contact_hours", "points", "criteria", "status", "assigned", "decided_by", "decided_at",
+                    "age_days", "director", "director_email", "file")
+
+
+def queue_csv_rows(rows: list[QueueRow]) -> list[tuple]:
+    """Return the queue as CSV rows (header first)."""
+    out: list[tuple] = [QUEUE_CSV_HEADER]
+    for r in rows:
+        out.append((r.reference, _format_time(r.received_at), r.provider or "", r.program_title or "", r.kind or "",
+                    r.verdict, r.errors, r.warnings, r.contact_hours, r.points, r.criteria_ref, r.state,
+                    r.assigned or "", r.decided_by or "", _format_time(r.decided_at) if r.decided_at else "",
+                    r.age_days, r.director_name, r.director_email, r.file_name))
+    return out

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from coursereview import __version__
 from coursereview.documents.pdf import PdfError, find_soffice
 from coursereview.errors import CourseReviewError
+from coursereview.staff.accounts import ensure_tables
 from coursereview.staff.register import RegisterError
 from coursereview.staff.submissions import StoreError, SubmissionStore
 from coursereview.web.api import bp as api
@@ -22,12 +23,16 @@ from coursereview.web.pages import bp as pages
 from coursereview.web.security import secure_headers
 from coursereview.web.services import PdfBusy, Services, services
 from coursereview.web.settings import Settings, SettingsError, coerce, secret_key
+from coursereview.web.staff import MAX_INTAKE_FILES
+from coursereview.web.staff import bp as staff
 from coursereview.web.uploads import size_text
 
 SMALL_BODY = 64 * 1024  # any request that carries no file
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields beside a file
+_INTAKE_BODY = 64 * 1024 * 1024  # a season's files uploaded at once by staff
 _FORM_MEMORY = 512 * 1024  # the largest text field of a form that carries no file back
-_STATUS_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Too large",
+_STATUS_TITLES = {400: "Bad request", 401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Conflict",
+                  429: "Too many attempts", 405: "Method not allowed", 413: "Too large",
                   415: "Unsupported file type", 422: "Cannot read the file", 500: "Server error",
                   503: "Busy, try again"}
 
@@ -40,6 +45,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     """
     settings = coerce(settings)
     store = SubmissionStore(settings.data_dir).create()
+    ensure_tables(store.db)  # staff accounts, sessions, login throttling, the audit log
     key = settings.secret_key or secret_key(settings.data_dir)
     soffice = _soffice(settings.soffice)
 
@@ -65,6 +71,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api)  # no cookies, no session, no side effects: nothing a forged request could use
     app.register_blueprint(pages)
     app.register_blueprint(api)
+    app.register_blueprint(staff)
     app.after_request(secure_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CourseReviewError, _library_error)
@@ -99,6 +106,7 @@ def _limit_body() -> None:
         "api.check": upload + _FORM_OVERHEAD,
         "pages.review_download": carried + _FORM_OVERHEAD,
         "pages.submit": carried + settings.max_attachments * settings.attachment_limit + _FORM_OVERHEAD,
+        "staff.intake": min(MAX_INTAKE_FILES * upload, _INTAKE_BODY) + _FORM_OVERHEAD,
     }
     limit = limits.get(request.endpoint or "", SMALL_BODY)
     request.max_content_length = limit

@@ -250,7 +250,7 @@ def status(token: str) -> str:
 @bp.get("/status/<token>/letter.<any(docx, pdf):fmt>")
 def letter(token: str, fmt: str) -> Any:
     """IIMC's status letter once a decision is recorded."""
-    from coursereview.documents.letter import build_letter
+    from coursereview.staff.desk import letter_for
 
     stored = _by_token_or_404(token)
     state = services().store.status(stored)
@@ -258,7 +258,7 @@ def letter(token: str, fmt: str) -> Any:
         abort(404)
     _pdf_or_404(fmt)
     review = _stored_review(stored)
-    data = build_letter(review, state.decision, stamp=state.decision.decided_at)
+    data = letter_for(review, state.decision)  # the very letter the decision e-mail carried
     if fmt == "pdf":
         data = services().pdf(data)
     return download(data, f"{stored.reference}-letter.{fmt}", MIMETYPES[fmt])
@@ -279,8 +279,7 @@ def stored_file(token: str, number: int) -> Any:
 
 def _stored_review(stored: StoredSubmission) -> Review:
     """Return the review of a stored submission under the criteria it was checked by (when still shipped)."""
-    raw = services().store.read(stored.sha256)
-    return run_check(raw, stored.file_name, shipped_set(stored.criteria_ref))
+    return services().stored_review(stored)
 
 
 def _by_token_or_404(token: str) -> StoredSubmission:

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +14,14 @@ from flask import current_app
 
 from coursereview.documents.pdf import PdfError, docx_to_pdf
 from coursereview.errors import CourseReviewError
-from coursereview.staff.submissions import SubmissionStore
+from coursereview.review import Review
+from coursereview.staff.desk import Mailer
+from coursereview.staff.outbox import Outbox, SmtpConfig
+from coursereview.staff.submissions import StoredSubmission, SubmissionStore
+from coursereview.web.common import run_check, shipped_set
 from coursereview.web.settings import Settings
+
+_REVIEWS_KEPT = 128  # reviews of stored submissions kept in memory (a submission page checks up to two)
 
 
 @dataclass
@@ -27,6 +34,32 @@ class Services:
     _pdf_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
     _pdf_lock: threading.Lock = field(default_factory=threading.Lock)
     _profile: Path | None = None
+    _reviews: OrderedDict[tuple[str, str], Review] = field(default_factory=OrderedDict)
+    _reviews_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def mailer(self) -> Mailer:
+        """Where decision e-mails go: DATA/outbox, and the SMTP server when one is configured."""
+        s = self.settings
+        smtp = SmtpConfig(s.smtp_host, s.smtp_port, s.smtp_starttls, s.smtp_user) if s.smtp_host else None
+        return Mailer(Outbox(self.store.root / "outbox"), s.mail_from, smtp)
+
+    def stored_review(self, stored: StoredSubmission) -> Review:
+        """Return the review of a stored submission under the criteria it was checked by (when still shipped).
+
+        Stored bytes never change (they are kept by hash), so reviews are kept in memory, the newest 128.
+        """
+        key = (stored.sha256, stored.criteria_ref)
+        with self._reviews_lock:
+            if key in self._reviews:
+                self._reviews.move_to_end(key)
+                return self._reviews[key]
+        review = run_check(self.store.read(stored.sha256), stored.file_name, shipped_set(stored.criteria_ref))
+        with self._reviews_lock:
+            self._reviews[key] = review
+            while len(self._reviews) > _REVIEWS_KEPT:
+                self._reviews.popitem(last=False)
+        return review
 
     @property
     def pdf_available(self) -> bool:

@@ -30,7 +30,10 @@ class Settings:
     ``secure_cookies`` marks cookies Secure: turn it on when the application is reached over HTTPS
     (behind a reverse proxy, say). ``proxy_hops`` is how many reverse proxies in front of it set
     X-Forwarded-For/-Proto/-Host (0: none, the headers are ignored). ``soffice`` is LibreOffice's
-    program for PDF downloads: "auto" finds it on PATH, "" turns PDF off.
+    program for PDF downloads: "auto" finds it on PATH, "" turns PDF off. Decision e-mails always
+    go to DATA/outbox; with ``smtp_host`` they are sent from there too (the SMTP password is the one
+    exception to "nothing from the environment": it is read from $COURSEREVIEW_SMTP_PASSWORD at
+    send time, so it is never written in settings or files).
     """
 
     data_dir: Path = Path(DEFAULT_DATA)
@@ -42,6 +45,12 @@ class Settings:
     attachment_limit: int = 10 * MiB  # each attached file
     max_attachments: int = 6
     secret_key: str | None = None  # None: generated once and kept in the data folder
+    idle_minutes: int = 30  # a staff session ends after this long without a request
+    mail_from: str = "IIMC Education Department <education@iimc.example>"
+    smtp_host: str = ""  # "": decision e-mails stay in the outbox folder (DATA/outbox) for staff to send
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""  # its password is read from $COURSEREVIEW_SMTP_PASSWORD when a message is sent
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
