@@ -18,7 +18,9 @@ from coursereview.staff.register import connect
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD = 10
-SLOW_AFTER = 3  # failed logins (per account or address) before each further try must wait
+SLOW_AFTER = 3  # failed logins on one account before each further try must wait (2, 4, 8 ... 32 seconds)
+SLOW_ADDRESS_AFTER = 10  # the same, from one address (an office behind one address has several people)
+MAX_WAIT = 32  # seconds
 LOCK_ACCOUNT_AFTER = 8  # failed logins on one account within the window lock it
 LOCK_ADDRESS_AFTER = 25  # failed logins from one address within the window lock the address
 WINDOW = dt.timedelta(minutes=15)
@@ -28,7 +30,7 @@ _TOUCH_EVERY = dt.timedelta(seconds=30)  # a session's last-seen time is written
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))  # verified against for unknown names: the same time either way
+_dummy: tuple[PasswordHasher, str] | None = None  # verified against for unknown names: the same time either way
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS staff_users (
@@ -242,8 +244,8 @@ def set_password(db: str | Path, name: str, password: str, actor: str = "", addr
 def login(db: str | Path, name: str, password: str, address: str, now: dt.datetime | None = None) -> tuple[User, str]:
     """Check ``name`` and ``password`` from ``address``; return the user and a new session token.
 
-    Failures are counted per account and per address: after SLOW_AFTER each further try must wait
-    (2, 4, 8 ... seconds), and past the lock limits the account or the address is locked for
+    Failures are counted per account and per address: past SLOW_AFTER (SLOW_ADDRESS_AFTER) each
+    further try must wait (2, 4, 8 ... 32 seconds), and past the lock limits the account or the address is locked for
     LOCK_FOR, the lock recorded in ``login_locks`` and the audit log. Every outcome is audited.
     """
     ensure_tables(db)
@@ -257,7 +259,7 @@ def login(db: str | Path, name: str, password: str, address: str, now: dt.dateti
             raise LoginRefused(f"Too many failed sign-ins {why}; try again in {_duration(wait)}.", wait)
         row = conn.execute("SELECT id, name, email, role, active, created_at, password_hash FROM staff_users "
                            "WHERE name = ?", (name,)).fetchone()
-        ok = _verify(row[6] if row else _DUMMY_HASH, password) and row is not None
+        ok = _verify(row[6] if row else _dummy_hash(), password) and row is not None
         if ok and row is not None and not row[4]:
             _audit(conn, row[1], "login-failed", row[1], "account disabled", address, when)
             raise LoginRefused("This account is disabled; ask an administrator.")
@@ -339,11 +341,12 @@ def _throttled(conn: sqlite3.Connection, name: str, address: str, now: dt.dateti
         why = "on this account" if lock[1] == "account" else "from this address"
         return max(1, int((_parse(lock[0]) - now).total_seconds())), why
     since = _stamp(now - WINDOW)
-    for column, value, why in (("name", name, "on this account"), ("address", address, "from this address")):
+    for column, value, after, why in (("name", name, SLOW_AFTER, "on this account"),
+                                      ("address", address, SLOW_ADDRESS_AFTER, "from this address")):
         count, last = conn.execute(f"SELECT count(*), max(at) FROM login_failures WHERE {column} = ? AND at > ?",
                                    (value, since)).fetchone()
-        if count >= SLOW_AFTER and last:
-            delay = 2 ** min(count - SLOW_AFTER + 1, 8)
+        if count >= after and last:
+            delay = min(2 ** (count - after + 1), MAX_WAIT)
             left = int((_parse(last) + dt.timedelta(seconds=delay) - now).total_seconds())
             if left > 0:
                 return left, why
@@ -361,6 +364,13 @@ def _lock_if_due(conn: sqlite3.Connection, name: str, address: str, now: dt.date
                          (scope, subject, when, until))
             _audit(conn, "system", "login-locked", subject, f"{scope} locked until {until} after {count} failures",
                    address, when)
+
+
+def _dummy_hash() -> str:
+    global _dummy
+    if _dummy is None or _dummy[0] is not _HASHER:
+        _dummy = (_HASHER, _HASHER.hash(secrets.token_hex(16)))
+    return _dummy[1]
 
 
 def _verify(digest: str, password: str) -> bool:
