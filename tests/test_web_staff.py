@@ -571,3 +571,23 @@ def test_two_reviewers_deciding_at_once_lose_nothing(app: Flask, store: Submissi
     assert sorted((a.actor, a.subject) for a in audited) == sorted((("rita", "ron")[i % 2], s.reference)
                                                                    for i, s in enumerate(subs))
     assert len(messages(data_dir)) == 2 * per_reviewer
+
+
+def test_batch_into_places_a_season_in_the_queue_once(tmp_path: Path) -> None:
+    season = tmp_path / "season"
+    season.mkdir()
+    for n in range(3):
+        (season / f"p{n}.yaml").write_bytes(program(late_end if n == 0 else None, str(n)))
+    (season / "broken.yaml").write_text("not: [valid", encoding="utf-8")
+    data = tmp_path / "data"
+    args = ["batch", str(season), "-o", str(tmp_path / "reviews"), "-j", "1", "--into", str(data)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 2, first.output  # one file could not be read
+    assert "3 placed in the queue" in first.output
+    again = CliRunner().invoke(main, args)
+    assert "0 placed in the queue" in again.output and again.output.count("already in the queue") == 3
+    from coursereview.staff.submissions import queue
+
+    rows = queue(SubmissionStore(data))
+    assert [r.file_name for r in rows] == ["p0.yaml", "p1.yaml", "p2.yaml"]
+    assert rows[0].verdict == "not-approvable" and rows[0].director_email == "dana@example.org"

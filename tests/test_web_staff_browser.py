@@ -20,10 +20,10 @@ from pathlib import Path
 import docx
 import pytest
 from aiosmtpd.controller import Controller
-
-from coursereview.staff.register import history
 from test_web_staff import late_end, program
 from test_web_staff_mail import Inbox, free_port
+
+from coursereview.staff.register import history
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a browser-typed password"

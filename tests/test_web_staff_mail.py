@@ -15,13 +15,13 @@ from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from click.testing import CliRunner
 from flask import Flask
+from test_web_staff import PASSWORD, late_end, post, program, receive, sign_in
 
 from coursereview.cli import main
 from coursereview.staff import accounts
 from coursereview.staff.register import history
 from coursereview.staff.submissions import SubmissionStore
 from coursereview.web import Settings, create_app
-from test_web_staff import PASSWORD, late_end, post, program, receive, sign_in
 
 
 class Inbox:
@@ -77,7 +77,8 @@ def test_a_decision_is_e_mailed_with_the_letter(tmp_path: Path, smtp: tuple[Inbo
     store = SubmissionStore(tmp_path / "data")
     sub, _ = receive(store)
     client = sign_in(app, "rita")
-    assert post(client, f"/staff/submissions/{sub.id}/decide", choice="return", note="Fix the times.").status_code == 303
+    done = post(client, f"/staff/submissions/{sub.id}/decide", choice="return", note="Fix the times.")
+    assert done.status_code == 303
     [message] = inbox.messages
     assert message["To"] == "Dana Director <dana@example.org>" and message["From"].startswith("IIMC Education")
     assert "Fix the times." in message.get_body(("plain",)).get_content()
@@ -95,7 +96,8 @@ def test_a_refusing_server_keeps_the_message_and_the_decision(tmp_path: Path, sm
     store = SubmissionStore(tmp_path / "data")
     sub, _ = receive(store)
     client = sign_in(app, "rita")
-    assert post(client, f"/staff/submissions/{sub.id}/decide", choice="return", note="Fix the times.").status_code == 303
+    done = post(client, f"/staff/submissions/{sub.id}/decide", choice="return", note="Fix the times.")
+    assert done.status_code == 303
     assert history(store.db)[-1].decision == "returned"
     waiting = list((tmp_path / "data" / "outbox").glob("*.eml"))
     assert len(waiting) == 1 and inbox.messages == []

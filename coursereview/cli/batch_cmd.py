@@ -26,9 +26,12 @@ from coursereview.io import check_writable, write_atomic
               help="Processes to run at once. Default: one per core; 1 runs in this process.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @click.option("--force", is_flag=True, help="Redo every submission, even unchanged ones, and replace files.")
+@click.option("--into", "into", metavar="DATA", type=click.Path(file_okay=False), default=None,
+              help="Also place every readable submission in the web application's queue in data folder DATA "
+                   "(a file already there is not placed twice).")
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool) -> None:
+          force: bool, into: str | None) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
@@ -45,6 +48,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     \b
     Example:
       coursereview batch submissions/ -o reviews/ --format docx,html -j 4
+      coursereview batch season-2027/ -o reviews/ --into coursereview-data
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
@@ -70,6 +74,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
             click.echo(row.reason, err=True)
     if not result.written:  # nothing to review: each path said why, and nothing was written
         raise SystemExit(2)
+    if into:
+        _place(into, [Path(r.file) for r in result.rows if r.status != UNREADABLE])
     verdicts = [r.verdict for r in result.rows]
     click.echo(
         f"{len(result.rows)} submissions: {verdicts.count('approvable')} approvable, "
@@ -77,6 +83,16 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
         f"{verdicts.count('not-approvable')} not approvable, {result.count(UNREADABLE)} could not be read "
         f"({result.count(UNCHANGED)} unchanged since the last run); register: {out / 'summary.html'}")
     raise SystemExit(result.exit_code)
+
+
+def _place(data: str, files: list[Path]) -> None:
+    """Place the batch's readable files in the web application's queue (``batch --into``)."""
+    from coursereview.staff.submissions import SubmissionStore, place_files
+
+    placed = place_files(SubmissionStore(Path(data)).create(), files)
+    for path, stored, what in placed:
+        click.echo(f"{path}: {stored.reference + ', ' if stored else ''}{what}", err=True)
+    click.echo(f"{sum(1 for _, _, w in placed if w == 'placed')} placed in the queue in {data}", err=True)
 
 
 @click.command()

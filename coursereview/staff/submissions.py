@@ -493,3 +493,33 @@ def queue_csv_rows(rows: list[QueueRow]) -> list[tuple]:
                     r.assigned or "", r.decided_by or "", _format_time(r.decided_at) if r.decided_at else "",
                     r.age_days, r.director_name, r.director_email, r.file_name))
     return out
+
+
+def place_files(store: SubmissionStore, paths: list[Path], now: dt.datetime | None = None
+                ) -> list[tuple[Path, StoredSubmission | None, str]]:
+    """Place submission files in the queue (a season's intake), each with the director named in it.
+
+    Returns (path, stored submission or None, what happened) per file. A file whose exact bytes are
+    already in the queue is not placed twice, so running the same season again adds only new files.
+    """
+    from coursereview.check import check, read_submission
+    from coursereview.io import read_bytes
+
+    out: list[tuple[Path, StoredSubmission | None, str]] = []
+    for path in paths:
+        try:
+            raw = read_bytes(path)
+            review = check(read_submission(raw, path.name))
+        except CourseReviewError as exc:
+            out.append((path, None, str(exc)))
+            continue
+        with store._reader() as conn:
+            found = conn.execute("SELECT min(id) FROM submissions WHERE submission_sha256 = ?",
+                                 (hashlib.sha256(raw).hexdigest(),)).fetchone()[0]
+        if found:
+            out.append((path, store.by_id(found), "already in the queue"))
+            continue
+        director = review.submission.provider.director
+        stored, _token = store.receive(review, raw, director.name or "(not given)", director.email or "", now=now)
+        out.append((path, stored, "placed"))
+    return out
