@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -49,8 +50,10 @@ def serve(host: str, port: int, data: str, proxies: int, secure_cookies: bool, s
     from coursereview.web.server import serve as run
 
     folder = Path(data)
-    mail = {"mail_from": mail_from} if mail_from else {}
-    app = create_app(Settings(data_dir=folder, proxy_hops=proxies, secure_cookies=secure_cookies, smtp_host=smtp_host,
-                              smtp_port=smtp_port, smtp_starttls=starttls, smtp_user=smtp_user, **mail))
+    settings = Settings(data_dir=folder, proxy_hops=proxies, secure_cookies=secure_cookies, smtp_host=smtp_host,
+                        smtp_port=smtp_port, smtp_starttls=starttls, smtp_user=smtp_user)
+    if mail_from:
+        settings = replace(settings, mail_from=mail_from)
+    app = create_app(settings)
     run(app, host, port, lambda line: click.echo(line, err=True), str(folder.resolve()), proxy_headers=proxies > 0)
     click.echo("coursereview: stopped", err=True)

@@ -249,7 +249,7 @@ def intake() -> Any:
     if len(files) > MAX_INTAKE_FILES:
         return render_template("staff_intake.html", results=None,
                                error=f"At most {MAX_INTAKE_FILES} files at once."), 400
-    results = []
+    results: list[tuple[str, StoredSubmission | None, str]] = []
     me = _me()
     for f in files:
         try:
