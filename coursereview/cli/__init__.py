@@ -9,6 +9,8 @@ from coursereview.cli.batch_cmd import batch, decide, history_cmd, letter
 from coursereview.cli.criteria_cmd import criteria
 from coursereview.cli.form_cmd import import_, new
 from coursereview.cli.render_cmd import example, render
+from coursereview.cli.serve_cmd import serve
+from coursereview.cli.user_cmd import outbox, user
 from coursereview.cli.validate import validate
 
 
@@ -47,3 +49,6 @@ main.add_command(history_cmd)
 main.add_command(letter)
 main.add_command(render)
 main.add_command(example)
+main.add_command(serve)
+main.add_command(user)
+main.add_command(outbox)

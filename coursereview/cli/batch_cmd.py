@@ -42,10 +42,13 @@ if TYPE_CHECKING:
 @click.option("--force", is_flag=True, help="Redo every submission, even unchanged ones, and replace files.")
 @db_option("Decision register: show IIMC's latest recorded decision on each submission in summary.html. "
            "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
+@click.option("--into", "into", metavar="DATA", type=click.Path(file_okay=False), default=None,
+              help="Also place every readable submission in the web application's queue in data folder DATA "
+                   "(a file already there is not placed twice).")
 @profile_option()
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool, db: str | None, profile: Profile) -> None:
+          force: bool, db: str | None, into: str | None, profile: Profile) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
@@ -66,6 +69,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
       coursereview example academy --source -o academy.yaml
       coursereview example not-approvable --source -o not-approvable.yaml
       coursereview batch academy.yaml not-approvable.yaml -o reviews/ --format docx,html -j 2
+      coursereview batch academy.yaml -o reviews/ --into coursereview-data
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
@@ -92,6 +96,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
             click.echo(shown(row.reason), err=True)
     if not result.written:  # nothing to review: each path said why, and nothing was written
         raise Unreadable()
+    if into:
+        _place(into, [Path(r.file) for r in result.rows if r.status != UNREADABLE])
     verdicts = [r.verdict for r in result.rows]
     click.echo(
         f"{len(result.rows)} submissions: {verdicts.count('approvable')} approvable, "
@@ -99,6 +105,16 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
         f"{verdicts.count('not-approvable')} not approvable, {result.count(UNREADABLE)} could not be read "
         f"({result.count(UNCHANGED)} unchanged since the last run); register: {out / 'summary.html'}")
     end_with(result.exit_code)
+
+
+def _place(data: str, files: list[Path]) -> None:
+    """Place the batch's readable files in the web application's queue (``batch --into``)."""
+    from coursereview.staff.submissions import SubmissionStore, place_files
+
+    placed = place_files(SubmissionStore(Path(data)).create(), files)
+    for path, stored, what in placed:
+        click.echo(f"{path}: {stored.reference + ', ' if stored else ''}{what}", err=True)
+    click.echo(f"{sum(1 for _, _, w in placed if w == 'placed')} placed in the queue in {data}", err=True)
 
 
 @click.command()

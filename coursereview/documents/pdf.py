@@ -80,4 +80,8 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
         else:  # Windows: no process groups here; soffice ends its office process when killed
             process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=5)
+    if process.stdout:
+        process.stdout.close()
     process.wait()

@@ -182,6 +182,15 @@ def _text(what: str, value: str, limit: int) -> str:
     return text
 
 
+def connect(db_path: str | Path, create: bool = True) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+    """Return a connection to the register at ``db_path`` (autocommit, WAL, busy timeout), for stores that share it.
+
+    With ``create`` the file and its decisions table are made when missing; without, the register must exist.
+    Other tables (the web application's submissions, say) live in the same file, so there is one truth.
+    """
+    return _connect(db_path, create)
+
+
 @contextlib.contextmanager
 def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
     name = str(db_path)

@@ -1,0 +1,161 @@
+"""What the result page shows, as plain data: the review's context plus findings placed at their rows and a chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from coursereview.documents.review_context import review_context
+from coursereview.findings import Finding
+from coursereview.review import Review
+from coursereview.tally import fmt
+
+SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
+_CHART_WIDTH = 480
+_LABEL_HEIGHT = 18
+_BAR_HEIGHT = 14
+_ROW_HEIGHT = 44
+
+
+@dataclass(frozen=True)
+class PlacedFinding:
+    """A finding with its place said in plain words, and the timetable row it belongs to (if any)."""
+
+    anchor: str  # id of the finding on the page
+    code: str
+    severity: str
+    severity_word: str
+    title: str
+    message: str
+    hint: str
+    place: str
+    criterion: str
+    provisional: bool
+    session: int | None  # index of the session it is about
+
+
+def place_of(f: Finding) -> str:
+    """Return where a finding is, as people say it: 'sessions table, row 7, column "End"' or 'line 12, column 3'."""
+    loc = f.location
+    if loc and loc.where:
+        return loc.where
+    if loc and loc.line is not None:
+        return f"line {loc.line}, column {loc.column or 1}"
+    return f.path_text or "the whole program"
+
+
+def session_of(f: Finding) -> int | None:
+    """Return the index of the session ``f`` is about (its path starts sessions[N]), else None."""
+    path = f.path
+    if len(path) >= 2 and path[0] == "sessions" and isinstance(path[1], int):
+        return path[1]
+    return None
+
+
+def placed(review: Review) -> list[PlacedFinding]:
+    """Return every finding of ``review`` in the review's order, placed."""
+    from coursereview.findings import CATALOG
+
+    out = []
+    for number, f in enumerate(review.findings, start=1):
+        kind = CATALOG.get(f.code)
+        out.append(PlacedFinding(
+            anchor=f"finding-{number}", code=f.code, severity=f.severity,
+            severity_word=SEVERITY_WORDS.get(f.severity, f.severity), title=kind.title if kind else f.name,
+            message=f.message, hint=f.hint, place=place_of(f), criterion=f.criterion, provisional=f.provisional,
+            session=session_of(f)))
+    return out
+
+
+def result_view(review: Review) -> dict[str, Any]:
+    """Return everything the result page shows about ``review``."""
+    ctx = review_context(review)
+    findings = placed(review)
+    by_session: dict[int, list[PlacedFinding]] = {}
+    for f in findings:
+        if f.session is not None:
+            by_session.setdefault(f.session, []).append(f)
+    return {
+        "ctx": ctx,
+        "summary": summary(review),
+        "chart": hours_chart(review),
+        "findings": findings,
+        "groups": [(sev, SEVERITY_WORDS[sev], [f for f in findings if f.severity == sev])
+                   for sev in ("error", "warning", "info") if any(f.severity == sev for f in findings)],
+        "days": _timetable(review, ctx, by_session),
+        "details": [(k, v) for k, v in ctx["details"] if k not in ("Criteria hash", "Submission")],
+    }
+
+
+def summary(review: Review) -> list[tuple[str, str]]:
+    """Return the summary lines: contact hours, points, curriculum areas covered against the rule, findings."""
+    t, crit = review.tally, review.criteria
+    hours = f"{fmt(t.contact_hours)}"
+    wanted = [f"{word} {fmt(float(r.value))}" for word, r in (("expected", crit.rule("program.expected_hours")),
+                                                           ("minimum", crit.rule("program.min_hours")),
+                                                           ("maximum", crit.rule("program.max_hours"))) if r]
+    if wanted:
+        hours += f" ({'; '.join(wanted)})"
+    covered = sum(1 for a in crit.areas if t.area_minutes.get(a.id, 0) > 0)
+    areas = f"{covered} of {len(crit.areas)}"
+    if rule := crit.rule("areas.min_covered"):
+        areas += f" (at least {rule.value} expected)"
+    counts = review.counts
+    found = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+    return [("Contact hours", hours), ("Points", f"{fmt(t.points)} {t.category}"),
+            ("Curriculum areas covered", areas), ("Findings", found),
+            ("Criteria", f"{crit.ref}: {crit.title}")]
+
+
+def hours_chart(review: Review) -> Markup:
+    """Return an SVG bar chart of contact hours by curriculum area (minimums marked), drawn on the server.
+
+    Only attributes and classes are used (no inline style), so the page's Content-Security-Policy holds.
+    """
+    t, crit = review.tally, review.criteria
+    rows = [(a.title, t.hours(t.area_minutes.get(a.id, 0)), a.min_hours) for a in crit.areas]
+    rows += [(f"{area_id} (not an area of {crit.ref})", t.hours(m), 0.0)
+             for area_id, m in t.area_minutes.items() if crit.area(area_id) is None]
+    top = max([1.0] + [h for _, h, _ in rows] + [m for _, _, m in rows])
+    bar_room = _CHART_WIDTH - 70
+    height = _ROW_HEIGHT * len(rows) + 8
+    desc = "; ".join(f"{title}: {fmt(hours)} hours" + (f" (minimum {fmt(m)})" if m else "") for title, hours, m in rows)
+    parts = [f'<svg class="chart" viewBox="0 0 {_CHART_WIDTH} {height}" width="100%" role="img" '
+             f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
+             '<title id="chart-title">Contact hours by curriculum area</title>',
+             f'<desc id="chart-desc">{escape(desc)}</desc>']
+    for i, (title, hours, minimum) in enumerate(rows):
+        y = i * _ROW_HEIGHT + 4
+        width = round(bar_room * hours / top, 1)
+        below = bool(minimum and hours < minimum) or hours == 0
+        parts.append(f'<text class="chart-label" x="0" y="{y + 13}">{escape(title)}</text>')
+        parts.append(f'<rect class="chart-track" x="0" y="{y + _LABEL_HEIGHT}" width="{bar_room}" '
+                     f'height="{_BAR_HEIGHT}"/>')
+        if width:
+            parts.append(f'<rect class="chart-bar{" chart-short" if below else ""}" x="0" y="{y + _LABEL_HEIGHT}" '
+                         f'width="{width}" height="{_BAR_HEIGHT}"/>')
+        if minimum:
+            x = round(bar_room * minimum / top, 1)
+            parts.append(f'<line class="chart-minimum" x1="{x}" x2="{x}" y1="{y + _LABEL_HEIGHT - 3}" '
+                         f'y2="{y + _LABEL_HEIGHT + _BAR_HEIGHT + 3}"/>')
+        parts.append(f'<text class="chart-value" x="{bar_room + 8}" y="{y + _LABEL_HEIGHT + 12}">'
+                     f'{escape(fmt(hours))} h</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _timetable(review: Review, ctx: dict[str, Any], by_session: dict[int, list[PlacedFinding]]) -> list[dict]:
+    """Return the timetable day by day; each row knows its session and the findings about it."""
+    flat = [row for day in ctx["days"] for row in day["rows"]]
+    labels = [day["label"] for day in ctx["days"] for _ in day["rows"]]
+    days: list[dict[str, Any]] = []
+    for line, cells, label in zip(review.tally.trail, flat, labels, strict=True):
+        if not days or days[-1]["label"] != label:
+            days.append({"label": label, "rows": []})
+        found = by_session.get(line.index, [])
+        worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in found)), "")
+        days[-1]["rows"].append({"index": line.index, "cells": cells, "findings": found, "worst": worst,
+                                 "not_counted": line.note})
+    return days
