@@ -49,7 +49,12 @@ def user() -> None:
 @_data_option
 @one_line_errors
 def add(name: str, email: str, admin: bool, password_stdin: bool, data: str) -> None:
-    """Add a staff account NAME (the password is asked for, or read with --password-stdin)."""
+    """Add a staff account NAME (the password is asked for, or read with --password-stdin).
+
+    \b
+    Example:
+      coursereview user add alex --email alex@iimc.org --admin
+    """
     from coursereview.staff.accounts import add_user
 
     if password_stdin:
@@ -65,7 +70,12 @@ def add(name: str, email: str, admin: bool, password_stdin: bool, data: str) -> 
 @_data_option
 @one_line_errors
 def list_(data: str) -> None:
-    """List every staff account: name, role, e-mail, active or disabled."""
+    """List every staff account: name, role, e-mail, active or disabled.
+
+    \b
+    Example:
+      coursereview user list --data coursereview-data
+    """
     from coursereview.staff.accounts import list_users
 
     for u in list_users(_db(data)):
@@ -77,7 +87,12 @@ def list_(data: str) -> None:
 @_data_option
 @one_line_errors
 def disable(name: str, data: str) -> None:
-    """Disable account NAME: it can no longer sign in and its sessions end at once."""
+    """Disable account NAME: it can no longer sign in and its sessions end at once.
+
+    \b
+    Example:
+      coursereview user disable sam
+    """
     from coursereview.staff.accounts import disable_user
 
     made = disable_user(_db(data), name, actor="command line")
@@ -101,6 +116,10 @@ def send(data: str, smtp_host: str, smtp_port: int, starttls: bool, smtp_user: s
     """Send every message waiting in DIR/outbox; each one sent moves to DIR/outbox/sent.
 
     A message the server does not take stays in the outbox (exit 1), to be sent again later.
+
+    \b
+    Example:
+      coursereview outbox send --smtp-host smtp.example.org --smtp-user education
     """
     from coursereview.staff.outbox import Outbox, SmtpConfig
 
