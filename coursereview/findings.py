@@ -1,4 +1,4 @@
-"""The catalog of every finding coursereview can report, and the Finding value itself.
+"""The catalog of every finding coursereview can report and of every criteria rule, and the Finding value itself.
 
 Codes are stable: a code never changes meaning and is never reused. A retired code stays here
 with ``deprecated=True``. The README's table of codes is generated from this module.
@@ -22,7 +22,7 @@ class FindingType:
     severity: str  # default; for rule-driven findings the criteria set's rule decides
     title: str
     template: str
-    rule: str | None = None  # the criteria rule that drives it; None: data integrity, always checked
+    rule: str | None = None  # the criteria rule (a key of RULES) that drives it; None: data integrity, always checked
     deprecated: bool = False
 
 
@@ -70,6 +70,47 @@ class Finding:
         where = f"{self.location}: " if self.location else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.severity} {self.code} {self.message}{hint}"
+
+
+@dataclass(frozen=True)
+class RuleType:
+    """One rule a criteria set may configure: its id, the type of its value and what it asks for."""
+
+    id: str
+    value_type: str  # number | integer | flag | keywords | level (criteria.sets checks a value by it)
+    sentence: str  # what the rule asks for; ``{v}`` stands for the value the criteria set gives it
+
+
+# Every rule a criteria set may configure. A finding type's ``rule`` names one of these; a criteria
+# file may use only these; the criteria document and the blank form describe a rule by its sentence.
+RULES: dict[str, RuleType] = {
+    r.id: r
+    for r in (
+        RuleType("program.min_hours", "number", "The program gives at least {v} contact hours."),
+        RuleType("program.expected_hours", "number", "The program is expected to give {v} contact hours."),
+        RuleType("program.max_hours", "number", "The program gives at most {v} contact hours."),
+        RuleType("session.min_minutes", "integer", "Each instructional session lasts at least {v} minutes."),
+        RuleType("session.granularity_minutes", "integer", "Sessions are scheduled in blocks of {v} minutes."),
+        RuleType("day.max_hours", "number", "No day has more than {v} contact hours."),
+        RuleType("points.minimum", "number", "A program earns at least {v} points (IIMC awards no less)."),
+        RuleType("areas.min_hours", "flag", "Each curriculum area gets at least the minimum hours set on it."),
+        RuleType("areas.min_covered", "integer", "The program covers at least {v} curriculum areas."),
+        RuleType("areas.ethics", "keywords",
+                 "At least one session covers ethics (its title or description mentions: {v})."),
+        RuleType("documentation.assessment", "flag", "The program states its learning assessment."),
+        RuleType("documentation.attendance", "flag", "The program states how attendance is verified."),
+        RuleType("documentation.certificate", "flag", "The program names its certificate or transcript template."),
+        RuleType("documentation.session_description", "flag", "Every instructional session describes its content."),
+        RuleType("documentation.session_level", "flag", "Every instructional session states its level."),
+        RuleType("documentation.min_level", "level", "Sessions are offered at {v} level or above."),
+        RuleType("instructors.qualifications", "flag", "Every instructor's qualifications are stated."),
+        RuleType("instructors.presenter", "flag", "Every instructional session names its presenter(s)."),
+        RuleType("instructors.unused", "flag", "Every listed instructor teaches at least one session."),
+        RuleType("provider.institution", "flag", "An institute names its sponsoring university or college."),
+        RuleType("provider.director", "flag", "The program names a director with an email address."),
+        RuleType("provider.association", "flag", "The program names the association(s) that sponsor it."),
+    )
+}
 
 
 def _t(code: str, name: str, severity: str, title: str, template: str, rule: str | None = None) -> FindingType:
@@ -153,6 +194,8 @@ CATALOG: dict[str, FindingType] = {
            "director e-mail {email!r} does not look like an e-mail address", "provider.director"),
         _t("P002", "institution-missing", "error", "Sponsoring institution missing",
            "an institute names no sponsoring university or college", "provider.institution"),
+        _t("P003", "association-missing", "warning", "Sponsoring association missing",
+           "the program names no sponsoring association", "provider.association"),
     )
 }
 

@@ -19,6 +19,13 @@ def format_path(path: Path) -> str:
     return out
 
 
+def line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of ``offset`` in ``text`` (in bytes when ``text`` is bytes)."""
+    if isinstance(text, bytes):
+        return text.count(b"\n", 0, offset) + 1, offset - text.rfind(b"\n", 0, offset)
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
 def _natural(text: str) -> tuple:
     """Return ``text`` as a key in which numbers compare as numbers ("row 8" before "row 60")."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))

@@ -43,6 +43,7 @@ class Tally:
     points: float
     category: str
     trail: tuple[TrailLine, ...]
+    uncounted: tuple[str, ...] = ()  # the session kinds the criteria set does not count as contact time
 
     @property
     def contact_hours(self) -> float:
@@ -64,7 +65,7 @@ class Tally:
         raw = Fraction(self.total_minutes, self.hour_minutes) / Fraction(self.hours_per_point)
         lines = [
             f"contact time: {self.total_minutes} minutes (simultaneous sessions counted once; "
-            "breaks, meals and social events count 0)",
+            f"{_uncounted_text(self.uncounted)})",
             f"contact hours: {self.total_minutes} / {self.hour_minutes} minutes per hour = {fmt(self.contact_hours)}",
             f"points: {fmt(self.contact_hours)} hours / {fmt(self.hours_per_point)} hours per point = "
             f"{float(raw):.3f}, rounded down to a multiple of {fmt(self.point_unit)} = "
@@ -76,13 +77,31 @@ class Tally:
         return lines
 
 
+_PLURALS = {"instruction": "instruction", "exam": "exams", "break": "breaks", "meal": "meals",
+            "social": "social events"}
+
+
+def _uncounted_text(kinds: tuple[str, ...]) -> str:
+    """Return which session kinds count no time, as the calculation trail says it: "breaks and meals count 0"."""
+    words = [_PLURALS.get(kind, kind) for kind in kinds]
+    if not words:
+        return "every kind of session counts"
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"{listed} count{'s' if words == ['instruction'] else ''} 0"
+
+
 def _floor(value: Fraction, unit: float) -> float:
     step = Fraction(unit).limit_denominator(1000)
     return float(math.floor(value / step) * step)
 
 
 def counts(session: Session, criteria: CriteriaSet) -> bool:
-    """Return whether the session's kind counts as contact time under ``criteria``."""
+    """Return whether the session's kind counts as contact time under ``criteria``.
+
+    Contact time is the criteria set's decision (its ``counts``: the shipped sets count exams too);
+    whether a session is taught, and so needs a description, level and presenter, is a matter of its
+    kind alone: ``vocabulary.is_instructional``.
+    """
     return criteria.counts.get(session.kind, False)
 
 
@@ -129,6 +148,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
         points=points,
         category=criteria.points.category,
         trail=tuple(trail),
+        uncounted=tuple(kind for kind, counted in criteria.counts.items() if not counted),
     )
 
 

@@ -18,5 +18,9 @@ DECISIONS = ("approved", "returned")
 
 
 def is_instructional(kind: str | None) -> bool:
-    """Return whether a session of ``kind`` is an instructional session (no kind given means instruction)."""
+    """Return whether a session of ``kind`` is an instructional (taught) session; no kind given means instruction.
+
+    Whether a session counts as contact time is another question, which each criteria set answers
+    (``tally.counts``): the shipped sets count exams too.
+    """
     return (kind or INSTRUCTION) == INSTRUCTION

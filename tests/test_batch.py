@@ -101,7 +101,7 @@ def test_batch_reviews_every_submission_and_writes_a_correct_register(queue: Pat
             assert row.outputs == tuple(f"{Path(row.file).stem}-review.{fmt}" for fmt in FORMATS)
             assert all((out / name).stat().st_size > 0 for name in row.outputs)
     short = rows["short.yaml"]
-    assert (short.errors, short.contact_hours, short.criteria) == (1, 4.0, "iimc-institute@2026.1")
+    assert (short.errors, short.contact_hours, short.criteria) == (1, 4.0, "iimc-institute@2026.2")
     assert rows["clean.yaml"].points == 20.0
 
     with (out / "summary.csv").open(newline="", encoding="utf-8") as fh:
@@ -193,7 +193,7 @@ def test_killed_half_way_then_rerun_completes_without_duplicates(tmp_path: Path,
 
 def test_a_crash_reviewing_one_submission_never_stops_the_batch(queue: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import coursereview.staff.batch as batch
+    import coursereview.staff.batch.job as batch
 
     real = batch.check
 
@@ -464,4 +464,120 @@ def test_a_stop_terminates_workers_still_busy_after_the_grace_time(tmp_path: Pat
     with pytest.raises(KeyboardInterrupt):
         run_batch([str(queue)], out, ("json",), workers=3, progress=stop)
     assert time.monotonic() - started < 60  # not the 120 s the stuck workers would take
+    assert not multiprocessing.active_children()
+
+
+def _start_slow_batch(tmp_path: Path, new_session: bool = False) -> tuple:
+    """Start `coursereview batch -j 2` on 40 slow submissions in a child process; return it, once a worker is busy,
+    with the file its workers note their pids in."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    for i in range(40):
+        _write(queue, f"program-{i}.yaml", BASE)
+    script = tmp_path / "slow_batch.py"
+    script.write_text(_SLOW_BATCH, encoding="utf-8")
+    pids_file = tmp_path / "worker-pids"
+    pids_file.touch()
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "BATCH_WORKER_PIDS": str(pids_file),
+           "PYTHONPATH": os.pathsep.join(p for p in (repo, os.environ.get("PYTHONPATH")) if p)}
+    with (tmp_path / "stderr").open("wb") as err:
+        proc = subprocess.Popen([sys.executable, str(script), "batch", str(queue), "-o", str(tmp_path / "out"),
+                                 "--format", "json", "-j", "2"], env=env, stdout=subprocess.DEVNULL, stderr=err,
+                                start_new_session=new_session)
+    deadline = time.monotonic() + 60
+    while not pids_file.read_text().split() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc, pids_file
+
+
+def _workers_of(proc, pids_file: Path) -> set[int]:
+    return _children(proc.pid) | {int(p) for p in pids_file.read_text().split()}
+
+
+def _none_left(pids: set[int], seconds: float = 30) -> list[int]:
+    """Return the processes of ``pids`` still running after waiting up to ``seconds`` for them to end."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [p for p in pids if _running(p)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads child processes from /proc")
+@pytest.mark.parametrize(("stop", "exit_code"), [("SIGHUP", 128 + 1), ("SIGINT", 130), ("SIGKILL", -9)],
+                         ids=["hangup", "ctrl-c-to-the-process-group", "batch-killed"])
+def test_every_stop_ends_the_workers(tmp_path: Path, stop: str, exit_code: int) -> None:
+    """SIGHUP ends the batch as SIGTERM does; Ctrl-C reaches the whole process group; a batch killed outright
+    (no cleanup possible) still leaves no worker behind: each notices its parent is gone."""
+    import os
+    import signal
+
+    proc, pids_file = _start_slow_batch(tmp_path, new_session=True)
+    seen: set[int] = set()
+    try:
+        assert proc.poll() is None, "the batch ended before it could be stopped"
+        seen = _workers_of(proc, pids_file)
+        assert len(seen) >= 1, "the batch started no worker processes"
+        sig = getattr(signal, stop)
+        if stop == "SIGINT":
+            os.killpg(proc.pid, sig)  # as the terminal does on Ctrl-C
+        else:
+            proc.send_signal(sig)
+        assert proc.wait(timeout=60) == exit_code, (tmp_path / "stderr").read_text()
+        assert not _none_left(seen), "worker processes survived the batch"
+        if stop == "SIGINT":
+            assert (tmp_path / "stderr").read_text() == "interrupted\n"  # no worker printed a traceback
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in seen | {int(p) for p in pids_file.read_text().split()}:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+_ATTEMPTS_LOG: list[Path] = []
+
+
+def _dies_on_short(job):
+    """Kill the worker (as a crash in C code would) on short.yaml, noting each attempt; review the others."""
+    import os
+
+    from coursereview.staff.batch.job import process
+
+    if job.file.endswith("short.yaml"):
+        with _ATTEMPTS_LOG[0].open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        os._exit(70)
+    return process(job)
+
+
+def test_a_worker_that_dies_is_replaced_and_its_submission_reported(queue: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import sys
+
+    import coursereview.staff.batch as batch
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in review function reaches the workers only when they are forked")
+    log = tmp_path / "attempts"
+    log.touch()
+    monkeypatch.setattr(batch, "process", _dies_on_short)
+    monkeypatch.setattr(sys.modules[__name__], "_ATTEMPTS_LOG", [log])
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = _by_name(run_batch([str(queue)], out, ("json",), workers=2).rows)
+    assert rows["short.yaml"].status == UNREADABLE
+    assert rows["short.yaml"].reason == f"{rows['short.yaml'].file}: the worker process crashed while reviewing it"
+    assert len(set(log.read_text().split())) == 2  # tried once more, in a fresh worker, then reported
+    assert {n: (r.status, r.verdict) for n, r in rows.items() if n != "short.yaml"} == {
+        n: v for n, v in EXPECTED.items() if n != "short.yaml"}
     assert not multiprocessing.active_children()

@@ -35,7 +35,7 @@ def _with(tmp_path: Path, **program: object) -> Path:
 def test_validate_clean_prints_summary_and_exits_0() -> None:
     result = run("validate", str(BASE))
     assert result.exit_code == 0
-    assert "APPROVABLE by iimc-institute@2026.1: 40.0 contact hours, 20.0 points (CMC Education)" in result.stdout
+    assert "APPROVABLE by iimc-institute@2026.2: 40.0 contact hours, 20.0 points (CMC Education)" in result.stdout
     assert "hours by area: government 8.0" in result.stdout
 
 
@@ -69,7 +69,7 @@ def test_json_output_shape(tmp_path: Path) -> None:
     assert sum(first["totals"]["areas"].values()) == 40.0
     (finding,) = first["findings"]
     assert {"code", "name", "severity", "message", "path", "line", "column", "hint", "criterion"} <= set(finding)
-    assert finding["code"] == "D002" and finding["criterion"] == "iimc-institute@2026.1 documentation.attendance"
+    assert finding["code"] == "D002" and finding["criterion"] == "iimc-institute@2026.2 documentation.attendance"
 
 
 def test_explain_prints_the_trail() -> None:
@@ -87,7 +87,8 @@ def test_criteria_option_pins_a_set_or_a_file() -> None:
     result = run("validate", "--criteria", "iimc-nope", str(BASE))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{BASE}: unknown criteria set 'iimc-nope'; known sets: iimc-academy@2026.1, " \
-        "iimc-association@2026.1, iimc-institute@2026.1"
+        "iimc-academy@2026.2, iimc-association@2026.1, iimc-association@2026.2, iimc-institute@2026.1, " \
+        "iimc-institute@2026.2"
 
 
 def test_unknown_option_exits_2() -> None:
@@ -97,7 +98,8 @@ def test_unknown_option_exits_2() -> None:
 def test_criteria_list_and_show() -> None:
     listing = run("criteria", "list").stdout
     assert [line.split()[0] for line in listing.splitlines()] == [
-        "iimc-academy@2026.1", "iimc-association@2026.1", "iimc-institute@2026.1"]
+        "iimc-academy@2026.1", "iimc-academy@2026.2", "iimc-association@2026.1", "iimc-association@2026.2",
+        "iimc-institute@2026.1", "iimc-institute@2026.2"]
     shown = run("criteria", "show", "iimc-association").stdout
     assert "1 CMC Education or MMC Advanced Education point per 4.0 contact hours" in shown
     assert "program.min_hours" in shown and "published" in shown

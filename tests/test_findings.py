@@ -106,6 +106,7 @@ CASES = [
     ("D006", _as_kind("academy"), "sessions[0].level", None),
     ("P001", _set(("provider", "director", "email"), "dana at example"), "provider.director.email", None),
     ("P002", _drop(("provider", "institution")), "provider", None),
+    ("P003", _drop(("provider", "association")), "provider", None),
 ]
 
 

@@ -29,12 +29,14 @@ FIXTURE: dict[str, Any] = {
         "institution": "University of Puget Sound",
         "director": {"name": "Jane Doe, MMC", "email": "jdoe@example.edu", "phone": "253-555-0100"},
         "association": ["Oregon Association of Municipal Recorders", "Washington Municipal Clerks Association"],
+        "recognized": "1985", "coordinator": "Sam Lee, slee@example.edu", "time_to_graduate": "3 years",
     },
     "program": {
         "title": "Northwest Clerks Institute 2027, Year 1", "kind": "institute", "part": 1,
         "start": "2027-07-12", "end": "2027-07-13", "location": "Tacoma, WA", "delivery": "in-person",
         "assessment": "Knowledge transfer plan approved by the director",
-        "attendance": "Sign-in sheet each morning and afternoon", "certificate": "certificate-template.pdf",
+        "attendance": "Sign-in sheet each morning and afternoon", "makeup": "Assignment set by the director",
+        "certificate": "certificate-template.pdf",
     },
     "instructors": [
         {"id": "jdoe", "name": "Jane Doe, MMC", "position": "City Clerk, City of Example",

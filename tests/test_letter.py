@@ -75,12 +75,19 @@ def test_approved_letter_gives_the_points_a_participant_earns() -> None:
     review = check(load_submission(CLEAN))
     document = _read(build_letter(review))
     assert document.paragraphs[0].text == "Course Program Approval"
-    assert "earns 20.0 CMC Education points (40.0 contact hours)" in _text(document)
+    assert "earns 20.0 points (40.0 contact hours) as CMC Education." in _text(document)
     table = document.tables[0]
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["Part", "Contact hours", "Points", "Category"], ["Part 1", "40.0", "20.0", "CMC Education"]]
     assert f"version {review.criteria.version}" in _text(document)
     assert not _items(document)
+
+
+def test_an_academy_letter_says_its_points_count_for_the_mmc_or_the_cmc() -> None:
+    review = check(load_submission(Path(__file__).parent.parent / "examples" / "academy.yaml"))
+    text = _text(_read(build_letter(review)))
+    assert ("earns 11.0 points (22.0 contact hours) as MMC Advanced Education, or CMC Education for a participant "
+            "who does not yet hold the CMC.") in text
 
 
 def test_the_recorded_decision_chooses_the_letter(faulty: Path) -> None:

@@ -71,7 +71,21 @@ def test_approving_a_not_approvable_submission_needs_override_and_note(tmp_path:
     assert history(db) == []
     decision = record_decision(db, review, "approved", "Ann", "board agreed", override=True)
     assert decision.override is True
-    assert record_decision(db, review, "returned", "Ann").override is False
+    assert record_decision(db, review, "returned", "Ann", "end the first session after it starts").override is False
+
+
+@pytest.mark.parametrize("note", ["", "   \n\t"], ids=["no-note", "blank-note"])
+def test_the_register_refuses_a_return_without_a_note(tmp_path: Path, clean: Review, note: str) -> None:
+    db = tmp_path / "register.db"
+    with pytest.raises(DecisionError) as refused:
+        record_decision(db, clean, "returned", "Bob", note)
+    assert str(refused.value) == "a return needs --note saying what is still required"
+    assert not db.exists()  # refused before the register is opened, let alone created
+    record_decision(db, clean, "approved", "Bob", note)  # an approval needs no note
+    returned = record_decision(db, clean, "returned", "Bob", "  sign the certificate template \n")
+    assert returned.note == "sign the certificate template"
+    assert [(e.decision, e.note) for e in history(db)] == [("approved", ""),
+                                                          ("returned", "sign the certificate template")]
 
 
 def test_no_update_or_delete_path_exists(tmp_path: Path, clean: Review) -> None:
@@ -102,13 +116,13 @@ def test_a_crash_before_commit_leaves_earlier_decisions_intact(tmp_path: Path, c
     """)
     assert subprocess.run([sys.executable, "-c", crash], check=False).returncode == 9
     assert [e.reviewer for e in history(db)] == ["Ann", "Bob", "Cy"]
-    record_decision(db, clean, "returned", "Dee")  # the register is not left locked
+    record_decision(db, clean, "returned", "Dee", "sign the template")  # the register is not left locked
     assert [e.reviewer for e in history(db)] == ["Ann", "Bob", "Cy", "Dee"]
 
 
 def _record_many(db: str, review: Review, who: str, count: int) -> None:
     for i in range(count):
-        record_decision(db, review, "approved" if i % 2 else "returned", f"{who} {i}")
+        record_decision(db, review, "approved" if i % 2 else "returned", f"{who} {i}", "checked")
 
 
 def test_two_processes_deciding_at_once_lose_nothing(tmp_path: Path, clean: Review) -> None:

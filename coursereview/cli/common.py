@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from coursereview.errors import CourseReviewError
+from coursereview.staff import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +88,6 @@ def one_line_errors(func: F) -> F:
 
 CRITERIA_HELP = "Judge by this criteria set: a shipped id, id@version, or a criteria YAML file."
 
-DEFAULT_DB = "coursereview.db"  # coursereview.staff.register.DEFAULT_DB says the same (the CLI loads sqlite3 lazily)
 DB_HELP = "The decision register (SQLite). Default: coursereview.db here, or $COURSEREVIEW_DB."
 
 

@@ -3,31 +3,9 @@
 from __future__ import annotations
 
 from coursereview.criteria.sets import CriteriaSet, Rule
+from coursereview.findings import RULES
 from coursereview.wording import fmt, number
 
-_RULE_TEXT = {
-    "program.min_hours": "The program gives at least {v} contact hours.",
-    "program.expected_hours": "The program is expected to give {v} contact hours.",
-    "program.max_hours": "The program gives at most {v} contact hours.",
-    "session.min_minutes": "Each instructional session lasts at least {v} minutes.",
-    "session.granularity_minutes": "Sessions are scheduled in blocks of {v} minutes.",
-    "day.max_hours": "No day has more than {v} contact hours.",
-    "points.minimum": "A program earns at least {v} points (IIMC awards no less).",
-    "areas.min_hours": "Each curriculum area gets at least the minimum hours set on it.",
-    "areas.min_covered": "The program covers at least {v} curriculum areas.",
-    "areas.ethics": "At least one session covers ethics (its title or description mentions: {v}).",
-    "documentation.assessment": "The program states its learning assessment.",
-    "documentation.attendance": "The program states how attendance is verified.",
-    "documentation.certificate": "The program names its certificate or transcript template.",
-    "documentation.session_description": "Every instructional session describes its content.",
-    "documentation.session_level": "Every instructional session states its level.",
-    "documentation.min_level": "Sessions are offered at {v} level or above.",
-    "instructors.qualifications": "Every instructor's qualifications are stated.",
-    "instructors.presenter": "Every instructional session names its presenter(s).",
-    "instructors.unused": "Every listed instructor teaches at least one session.",
-    "provider.institution": "An institute names its sponsoring university or college.",
-    "provider.director": "The program names a director with an email address.",
-}
 BASIS_TEXT = {
     "published": "IIMC's own pages say it; a breach is an error.",
     "observed": "every approved program read does it, but no IIMC text was found; a breach is a warning.",
@@ -42,7 +20,8 @@ def rule_sentence(rule: Rule) -> str:
         value = ", ".join(str(v) for v in value)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         value = number(value)
-    return _RULE_TEXT.get(rule.id, rule.id + ": {v}").format(v=value)
+    declared = RULES.get(rule.id)
+    return (declared.sentence if declared else rule.id + ": {v}").format(v=value)
 
 
 def hours_lines(criteria: CriteriaSet) -> list[str]:
@@ -53,8 +32,8 @@ def hours_lines(criteria: CriteriaSet) -> list[str]:
     return [
         f"One contact hour is {criteria.hour_minutes} minutes of {' or '.join(counted)}"
         + (f"; {', '.join(not_counted)} count no hours." if not_counted else "."),
-        f"A participant earns 1 {p.category} point per {number(p.hours_per_point)} contact hours, in steps of "
-        f"{number(p.unit)} point rounded down ({p.basis}: {p.source}).",
+        f"A participant earns 1 point per {number(p.hours_per_point)} contact hours, in steps of "
+        f"{number(p.unit)} point rounded down, as {p.category} ({p.basis}: {p.source}).",
         "Simultaneous sessions (tracks) count once toward the program's contact hours.",
     ]
 

@@ -12,35 +12,14 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from coursereview.errors import CriteriaError, InputError
+from coursereview.findings import RULES
 from coursereview.intake import parse_text
 from coursereview.resources import criteria_dir
 from coursereview.schema.adapter import flatten
 from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
 
-# Every rule a criteria set may configure, with the type of its value.
-RULE_TYPES: dict[str, str] = {
-    "program.min_hours": "number",
-    "program.expected_hours": "number",
-    "program.max_hours": "number",
-    "session.min_minutes": "integer",
-    "session.granularity_minutes": "integer",
-    "day.max_hours": "number",
-    "points.minimum": "number",
-    "areas.min_hours": "flag",
-    "areas.min_covered": "integer",
-    "areas.ethics": "keywords",
-    "documentation.assessment": "flag",
-    "documentation.attendance": "flag",
-    "documentation.certificate": "flag",
-    "documentation.session_description": "flag",
-    "documentation.session_level": "flag",
-    "documentation.min_level": "level",
-    "instructors.qualifications": "flag",
-    "instructors.presenter": "flag",
-    "instructors.unused": "flag",
-    "provider.institution": "flag",
-    "provider.director": "flag",
-}
+# Every rule a criteria set may configure, with the type of its value (declared once, in the findings catalog).
+RULE_TYPES: dict[str, str] = {rule.id: rule.value_type for rule in RULES.values()}
 
 
 _ID_FIRST = re.compile(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)")  # "clerk-role - Role of the Clerk"
@@ -368,11 +347,15 @@ def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
 
 @functools.cache
 def _shipped() -> tuple[CriteriaSet, ...]:
-    sets = []
-    for entry in criteria_dir().iterdir():
+    sets: dict[str, CriteriaSet] = {}  # id@version -> set; several versions of one id are several files
+    for entry in sorted(criteria_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            sets.append(_from_bytes(entry.read_bytes(), f"criteria/{entry.name}"))
-    return tuple(sorted(sets, key=lambda s: (s.id, _version_key(s.version))))
+            loaded = _from_bytes(entry.read_bytes(), f"criteria/{entry.name}")
+            if loaded.ref in sets:
+                raise CriteriaError(f"{loaded.file}: {loaded.ref} is also shipped as {sets[loaded.ref].file}; "
+                                    "give the newer file a new version")
+            sets[loaded.ref] = loaded
+    return tuple(sorted(sets.values(), key=lambda s: (s.id, _version_key(s.version))))
 
 
 def shipped_criteria() -> list[CriteriaSet]:

@@ -44,47 +44,37 @@ def criteria_document(criteria: CriteriaSet, fmt_: str) -> bytes:
         return _docx(data)
     if fmt_ not in ("md", "html"):
         raise ValueError(f"unknown criteria document format {fmt_!r}; use one of {', '.join(FORMATS)}")
-    import jinja2
+    from coursereview.documents.environment import render_template
 
-    from coursereview.resources import templates_dir
-
-    def load(name: str) -> str:
-        return (templates_dir() / name).read_text(encoding="utf-8")
-
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=fmt_ == "html",
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
-    return env.get_template(f"criteria.{fmt_}.j2").render(c=data).encode("utf-8")
+    return render_template(f"criteria.{fmt_}.j2", c=data).encode("utf-8")
 
 
 def _docx(c: dict[str, Any]) -> bytes:
-    import docx
+    from coursereview.word.writer import Writer  # imported here: it loads python-docx, which md and html need not
 
-    from coursereview.documents.form import reproducible_bytes, table_rows
-
-    doc = docx.Document()
-    doc.core_properties.title = c["title"]
-    doc.add_heading(c["title"], 0)
-    doc.add_paragraph(f"Criteria set {c['ref']} (sha256 {c['sha256'][:16]}...). Applies to: {c['kinds']}. "
-                      f"In force {c['in_force']}.")
+    doc = Writer()
+    doc.properties(title=c["title"], author="coursereview", last_modified_by="coursereview")
+    doc.heading(c["title"], 0)
+    doc.paragraph(f"Criteria set {c['ref']} (sha256 {c['sha256'][:16]}...). Applies to: {c['kinds']}. "
+                  f"In force {c['in_force']}.")
     if c["description"]:
-        doc.add_paragraph(c["description"])
+        doc.paragraph(c["description"])
     for key, value in c["source"]:
-        doc.add_paragraph(f"Source {key}: {value}", style="List Bullet")
-    doc.add_heading("Hours and points", 1)
+        doc.paragraph(f"Source {key}: {value}", "List Bullet")
+    doc.heading("Hours and points", 1)
     for line in c["hours"]:
-        doc.add_paragraph(line, style="List Bullet")
-    doc.add_heading("Curriculum areas", 1)
-    table_rows(doc, ["ID", "Title", "Description", "Topics", "Minimum hours"],
-               [[a["id"], a["title"], a["description"], a["topics"], a["min_hours"]] for a in c["areas"]])
-    doc.add_heading("Documentation required", 1)
+        doc.paragraph(line, "List Bullet")
+    doc.heading("Curriculum areas", 1)
+    doc.table([[a["id"], a["title"], a["description"], a["topics"], a["min_hours"]] for a in c["areas"]],
+              ["ID", "Title", "Description", "Topics", "Minimum hours"])
+    doc.heading("Documentation required", 1)
     for line in c["documentation"] or ["None beyond the program and session fields."]:
-        doc.add_paragraph(line, style="List Bullet")
-    doc.add_heading("Rules", 1)
-    table_rows(doc, ["Rule", "What it asks", "Basis", "Severity", "Source"],
-               [[r["id"], r["text"] + (f" Note: {r['note']}" if r["note"] else ""), r["basis"], r["severity"],
-                 r["source"]] for r in c["rules"]])
-    doc.add_heading("How sure each rule is (basis)", 2)
+        doc.paragraph(line, "List Bullet")
+    doc.heading("Rules", 1)
+    doc.table([[r["id"], r["text"] + (f" Note: {r['note']}" if r["note"] else ""), r["basis"], r["severity"],
+                r["source"]] for r in c["rules"]],
+              ["Rule", "What it asks", "Basis", "Severity", "Source"])
+    doc.heading("How sure each rule is (basis)", 2)
     for basis, text in c["bases"]:
-        doc.add_paragraph(f"{basis}: {text}", style="List Bullet")
-    return reproducible_bytes(doc)
+        doc.paragraph(f"{basis}: {text}", "List Bullet")
+    return doc.save()

@@ -1,10 +1,15 @@
-"""Render the review document as HTML or Markdown from the jinja2 templates in templates/."""
+"""The one jinja2 environment every text document is rendered with (templates/: review, criteria, batch summary)."""
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from coursereview.wording import fmt as _hours
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = {"html": "review.html.j2", "md": "review.md.j2"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[<>|#])")
@@ -13,8 +18,13 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def render_text(ctx: dict[str, Any], fmt: str) -> str:
     """Return the review document of ``ctx`` (from review_context) as ``fmt`` ('html' or 'md') text."""
-    text = _environment(fmt).get_template(TEMPLATES[fmt]).render(**ctx)
+    text = render_template(TEMPLATES[fmt], **ctx)
     return _BLANK_LINES.sub("\n\n", text) if fmt == "md" else text
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Return template ``name`` from templates/ filled with ``context`` (an HTML template escapes every value)."""
+    return environment().get_template(name).render(**context)
 
 
 def md_escape(value: object) -> str:
@@ -23,9 +33,20 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def md_cell(value: object) -> str:
+    """Return ``value`` fit for a Markdown table cell: pipes escaped, line breaks made spaces (Markdown kept)."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def hours(value: float | None) -> str:
+    """Return hours or points as shown in a table (``12``, ``7.5``); nothing for a missing value."""
+    return "" if value is None else _hours(value)
+
+
 @functools.cache
-def _environment(fmt: str) -> Any:
-    """Return the jinja2 environment for ``fmt``: HTML escapes every value, Markdown uses |md."""
+def environment() -> jinja2.Environment:
+    """Return the jinja2 environment of templates/: an ``*.html.j2`` template escapes every value, any other
+    (Markdown) uses ``|md`` or ``|cell``; an undefined name is an error, never an empty string."""
     import jinja2
 
     from coursereview.resources import templates_dir
@@ -35,11 +56,15 @@ def _environment(fmt: str) -> Any:
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
-        autoescape=fmt == "html",
+        autoescape=_is_html,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = md_escape
+    env.filters.update(md=md_escape, cell=md_cell, hours=hours)
     return env
+
+
+def _is_html(name: str | None) -> bool:
+    return name is not None and name.endswith((".html.j2", ".html"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from coursereview.criteria import CriteriaSet
 from coursereview.criteria.describe import hours_lines, rule_sentence
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
-from coursereview.word.package import save_reproducible
+from coursereview.word.markup import EMPTY, Cell, Run
+from coursereview.word.writer import Writer, cm
 from coursereview.wording import number
 
 SESSION_ROWS = 60
@@ -24,41 +23,34 @@ def column_header(f: Field) -> str:
 
 def build_form(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None) -> bytes:
     """Return the blank form for a ``kind`` program judged by ``criteria``, as .docx bytes."""
-    import docx
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm, Pt
-
-    doc = docx.Document()
-    doc.styles["Normal"].font.size = Pt(10)
-    doc.core_properties.title = "Course Program Review Template"
-    doc.add_heading("Course Program Review Template", 0)
-    doc.add_paragraph(f"For an IIMC {kind} program, judged by {criteria.title} ({criteria.ref}).")
+    doc = Writer(font_points=10)
+    doc.properties(title="Course Program Review Template", author="coursereview", last_modified_by="coursereview")
+    doc.heading("Course Program Review Template", 0)
+    doc.paragraph(f"For an IIMC {kind} program, judged by {criteria.title} ({criteria.ref}).")
     _instructions(doc, criteria)
 
-    doc.add_page_break()
-    doc.add_heading("Provider", 1)
+    doc.page_break()
+    doc.heading("Provider", 1)
     _field_table(doc, "Provider", PROVIDER, {})
-    doc.add_heading("Program", 1)
+    doc.heading("Program", 1)
     prefilled = {"kind": kind, "criteria": criteria_ref or ""}
     _field_table(doc, "Program", PROGRAM, prefilled)
-    doc.add_heading("Instructors", 1)
-    doc.add_paragraph("One row per instructor. Add rows if you need more; empty rows are ignored.")
-    table_rows(doc, [column_header(f) for f in INSTRUCTORS], [[""] * len(INSTRUCTORS)] * INSTRUCTOR_ROWS,
-               widths=[Cm(2.5), Cm(4.5), Cm(4.5), Cm(5.5)])
+    doc.heading("Instructors", 1)
+    doc.paragraph("One row per instructor. Add rows if you need more; empty rows are ignored.")
+    doc.table([[EMPTY] * len(INSTRUCTORS)] * INSTRUCTOR_ROWS, [column_header(f) for f in INSTRUCTORS],
+              [cm(w) for w in (2.5, 4.5, 4.5, 5.5)])
 
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    doc.add_heading("Sessions", 1)
-    doc.add_paragraph("One row per session, break or meal, in time order. Add rows if you need more (the header "
-                      "repeats on every page); empty rows are ignored.")
-    widths = [Cm(w) for w in (2.0, 1.6, 1.6, 2.0, 3.6, 2.2, 2.0, 2.0, 1.2, 4.0, 3.6)]
-    table_rows(doc, [column_header(f) for f in SESSIONS], [[""] * len(SESSIONS)] * SESSION_ROWS, widths=widths)
-    return reproducible_bytes(doc)
+    doc.landscape_section()
+    doc.heading("Sessions", 1)
+    doc.paragraph("One row per session, break or meal, in time order. Add rows if you need more (the header "
+                  "repeats on every page); empty rows are ignored.")
+    widths = [cm(w) for w in (2.0, 1.6, 1.6, 2.0, 3.6, 2.2, 2.0, 2.0, 1.2, 4.0, 3.6)]
+    doc.table([[EMPTY] * len(SESSIONS)] * SESSION_ROWS, [column_header(f) for f in SESSIONS], widths)
+    return doc.save()
 
 
-def _instructions(doc: Any, criteria: CriteriaSet) -> None:
-    doc.add_heading("How to fill in this form", 1)
+def _instructions(doc: Writer, criteria: CriteriaSet) -> None:
+    doc.heading("How to fill in this form", 1)
     for line in (
         "Fill in the Provider and Program tables, then one row per instructor and one row per session. "
         "Leave a cell empty when it does not apply.",
@@ -80,65 +72,22 @@ def _instructions(doc: Any, criteria: CriteriaSet) -> None:
         "(counted from the first row under the header) and the column. To get a YAML file: "
         "coursereview import form.docx -o submission.yaml.",
     ):
-        doc.add_paragraph(line, style="List Number")
-    doc.add_heading(f"Curriculum areas of {criteria.ref}", 1)
+        doc.paragraph(line, "List Number")
+    doc.heading(f"Curriculum areas of {criteria.ref}", 1)
     rows = [[a.id, a.title, ", ".join(a.topics), number(a.min_hours) if a.min_hours else "-"] for a in criteria.areas]
-    table_rows(doc, ["ID", "Title", "Typical topics", "Minimum hours"], rows)
-    doc.add_heading("What the criteria set requires", 1)
+    doc.table(rows, ["ID", "Title", "Typical topics", "Minimum hours"])
+    doc.heading("What the criteria set requires", 1)
     for line in hours_lines(criteria) + [f"{rule_sentence(r)} ({r.basis})" for r in criteria.rules.values()]:
-        doc.add_paragraph(line, style="List Bullet")
+        doc.paragraph(line, "List Bullet")
 
 
-def _field_table(doc: Any, title: str, fields: tuple[Field, ...], prefilled: dict[str, str]) -> None:
-    from docx.shared import Cm, Pt, RGBColor
-
-    table = doc.add_table(rows=len(fields) + 1, cols=2)
-    table.style = "Table Grid"
-    _header(table.rows[0], [title, "Your answer"])
-    for row, f in zip(table.rows[1:], fields, strict=True):
-        label, value = row.cells
+def _field_table(doc: Writer, title: str, fields: tuple[Field, ...], prefilled: dict[str, str]) -> None:
+    """Add a two-column table: each field's label, what it takes and its help, then room for the answer."""
+    rows: list[list[Cell]] = []
+    for f in fields:
         notes = [n for n in (f.need if f.need != "optional" else "", "/".join(f.choices) or _HINTS.get(f.kind, ""))
                  if n]
-        label.text = f"{f.label} ({'; '.join(notes)})" if notes else f.label
-        run = label.add_paragraph().add_run(f.help)
-        run.italic = True
-        run.font.size = Pt(8)
-        run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-        value.text = prefilled.get(f.key, "")
-    for column, width in zip(table.columns, (Cm(6.5), Cm(10)), strict=True):
-        column.width = width
-
-
-def table_rows(doc: Any, header: list[str], rows: list[list[str]], widths: list[Any] | None = None) -> Any:
-    """Add a Table Grid table with a bold header row that repeats on every page; return it."""
-    table = doc.add_table(rows=len(rows) + 1, cols=len(header))
-    table.style = "Table Grid"
-    _header(table.rows[0], header)
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
-            if value:
-                cell.text = value
-    if widths:
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = width
-    return table
-
-
-def _header(row: Any, texts: list[str]) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for cell, text in zip(row.cells, texts, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(repeat)
-
-
-def reproducible_bytes(doc: Any) -> bytes:
-    """Return ``doc`` saved as .docx bytes that are the same on every run."""
-    props = doc.core_properties
-    props.author = props.last_modified_by = "coursereview"
-    return save_reproducible(doc)
-
+        label = f"{f.label} ({'; '.join(notes)})" if notes else f.label
+        value = prefilled.get(f.key, "")
+        rows.append([[[Run(label)], [Run(f.help, italic=True, points=8, color="595959")]], value or EMPTY])
+    doc.table(rows, [title, "Your answer"], [cm(6.5), cm(10)])

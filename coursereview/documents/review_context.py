@@ -97,11 +97,17 @@ def _details(review: Review) -> list[tuple[str, str]]:
     kind = _text(program.kind)
     if program.part is not None:
         kind = f"{kind}, part {program.part}"
+    institute = program.kind == "institute"  # IIMC's institute directory records these of every institute
+    directory = [(label, _text(value)) for label, value in (
+        ("IIMC recognition", provider.recognized), ("Program coordinator", provider.coordinator),
+        ("Time to graduate", provider.time_to_graduate)) if institute or value]
+    makeup = [("Make-up policy", program.makeup)] if program.makeup else []
     return [
         ("Provider", _text(provider.name)),
         ("Institution", _text(provider.institution)),
         ("Director", _text(contact)),
         ("Association", _text(", ".join(provider.association))),
+        *directory,
         ("Program", _text(program.title)),
         ("Kind", kind),
         ("Dates", dates),
@@ -109,6 +115,7 @@ def _details(review: Review) -> list[tuple[str, str]]:
         ("Delivery", _text(program.delivery)),
         ("Learning assessment", _text(program.assessment)),
         ("Attendance", _text(program.attendance)),
+        *makeup,
         ("Certificate", _text(program.certificate)),
         ("Criteria set", f"{crit.ref} — {crit.title}"),
         ("Criteria hash", f"sha256 {crit.sha256}"),

@@ -16,10 +16,11 @@ from coursereview.vocabulary import SCHEMA_ID
 # The standard order of keys in a submission (design.md, "Submission format").
 ORDER: dict[tuple[str, ...], tuple[str, ...]] = {
     (): ("schema", "provider", "program", "instructors", "sessions"),
-    ("provider",): ("name", "institution", "director", "association"),
+    ("provider",): ("name", "institution", "director", "association", "recognized", "coordinator",
+                    "time_to_graduate"),
     ("provider", "director"): ("name", "email", "phone"),
     ("program",): ("title", "kind", "part", "criteria", "start", "end", "location", "delivery", "assessment",
-                   "attendance", "certificate"),
+                   "attendance", "makeup", "certificate"),
     ("instructors",): ("id", "name", "position", "qualifications"),
     ("sessions",): ("title", "date", "start", "end", "kind", "area", "instructors", "level", "description",
                     "objectives", "track"),

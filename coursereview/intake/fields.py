@@ -24,11 +24,8 @@ class Field:
         """Return the last key of the path (the YAML key)."""
         return self.path[-1]
 
-    @property
-    def header(self) -> str:
-        """Return the label as the form shows it, with the allowed values when there is a short list."""
-        return f"{self.label} ({'/'.join(self.choices)})" if self.choices else self.label
 
+_INSTITUTES = "optional, for institutes"  # what IIMC's institute directory records of each institute
 
 PROVIDER: tuple[Field, ...] = (
     Field(("name",), "Provider name", "the institute, academy or association that runs the program", "required",
@@ -40,8 +37,15 @@ PROVIDER: tuple[Field, ...] = (
     Field(("director", "email"), "Director email", "the director's email address", "required",
           example="director@example.edu"),
     Field(("director", "phone"), "Director phone", "the director's telephone number", example="253-555-0100"),
-    Field(("association",), "Association", "the clerks' association(s) behind the program",
+    Field(("association",), "Association",
+          "the clerks' association(s) that sponsor the program (institutes are expected to name one)",
           kind="names", example="Oregon Association of Municipal Recorders"),
+    Field(("recognized",), "IIMC recognition", "when IIMC recognised the institute (a date, or the year alone)",
+          _INSTITUTES, "date", example="1985"),
+    Field(("coordinator",), "Program coordinator", "who coordinates the program, when not the director "
+          "(name and contact)", _INSTITUTES, example="Sam Lee, slee@example.edu"),
+    Field(("time_to_graduate",), "Time to graduate", "how long a participant takes to complete the institute",
+          _INSTITUTES, example="3 years, one part a year"),
 )
 
 PROGRAM: tuple[Field, ...] = (
@@ -61,6 +65,8 @@ PROGRAM: tuple[Field, ...] = (
           example="Knowledge transfer plan approved by the director"),
     Field(("attendance",), "Attendance", "how attendance is verified", "required",
           example="Sign-in sheet each morning and afternoon"),
+    Field(("makeup",), "Make-up policy", "how an absence excused by the director is made up; "
+          "empty when every session must be attended", example="Written assignment set by the director"),
     Field(("certificate",), "Certificate", "the certificate or transcript template (file name or description)",
           "required", example="certificate-template.pdf"),
 )
@@ -92,7 +98,3 @@ SESSIONS: tuple[Field, ...] = (
     Field(("objectives",), "Objectives", "learning objectives", kind="lines",
           example="Name the statutory duties of the clerk"),
 )
-
-TABLES: dict[str, tuple[Field, ...]] = {
-    "provider": PROVIDER, "program": PROGRAM, "instructors": INSTRUCTORS, "sessions": SESSIONS,
-}

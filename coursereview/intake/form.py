@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +15,8 @@ from coursereview.io import read_bytes
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, parse_time
 from coursereview.vocabulary import SCHEMA_ID
-from coursereview.word.safety import MAX_COLUMNS, MAX_FILE, check_docx_bytes
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_TBL, _TR, _TC, _P = _W + "tbl", _W + "tr", _W + "tc", _W + "p"
-_SDT, _SDT_CONTENT, _CUSTOM = _W + "sdt", _W + "sdtContent", _W + "customXml"
-_TEXT_TAGS = {_W + "t": None, _W + "tab": " ", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+from coursereview.word.reader import Row, read_tables
+from coursereview.word.safety import MAX_FILE
 
 # Other words people use for a column or row label (normalised: lower case, before any parenthesis).
 _ALIASES = {
@@ -44,26 +39,13 @@ _NEEDED = {"sessions": ("date", "start", "end", "title"), "instructors": ("id", 
 
 
 @dataclass(frozen=True)
-class _Row:
-    """One table row: its text per grid column, and how its cells were merged."""
-
-    cells: tuple[str, ...]
-    carried: frozenset[int] = frozenset()  # columns whose text continues a vertical merge from the row above
-    single: bool = False  # the row is one cell merged across several columns: a caption or a day heading
-
-    def own(self) -> dict[int, str]:
-        """Return column -> text of the row's own non-empty cells (not those carried down from above)."""
-        return {i: text for i, text in enumerate(self.cells) if text and i not in self.carried}
-
-
-@dataclass(frozen=True)
 class _Table:
     """A form table found in the document: what it holds, its column fields and its rows of cell text."""
 
     name: str  # provider | program | instructors | sessions
     label: str  # how locations name it: "sessions table" (or "sessions table 2" when split)
     columns: tuple[Field | None, ...]  # per grid column (column tables only)
-    rows: tuple[tuple[int, _Row], ...]  # (row number below the header, the row)
+    rows: tuple[tuple[int, Row], ...]  # (row number below the header, the row)
 
 
 def read_form(path: str | Path) -> Document:
@@ -74,9 +56,7 @@ def read_form(path: str | Path) -> Document:
 
 def read_form_bytes(raw: bytes, name: str) -> Document:
     """Return the submission in the Word form ``raw`` (named ``name`` in messages) as plain data."""
-    check_docx_bytes(raw, name)
-    body = _open_body(raw, name)
-    tables = _find_tables(body, name)
+    tables = _find_tables(read_tables(raw, name), name)
     if not tables:
         raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
                                "start from the form made by 'coursereview new -o form.docx'")
@@ -101,105 +81,6 @@ def read_form_bytes(raw: bytes, name: str) -> Document:
     return Document(data, sources, name, hashlib.sha256(raw).hexdigest())
 
 
-# --- the XML layer --------------------------------------------------------------------------------
-
-
-def _open_body(raw: bytes, name: str) -> Any:
-    """Return the body element of the main document, parsed by python-docx (after the safety checks)."""
-    import docx  # imported here: python-docx is slow to import and only the Word paths need it
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, KeyError, ValueError, AttributeError) as exc:
-        raise InputError(name, f"not a Word document that can be read ({_short(exc)})") from None
-    except Exception as exc:  # lxml syntax errors and zip errors from a damaged part
-        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc)})") from None
-    return document.element.body
-
-
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _children(element: Any, tag: str) -> list[Any]:
-    """Return the ``tag`` children of ``element``, looking through content controls and custom XML."""
-    out = []
-    for child in element:
-        if child.tag == tag:
-            out.append(child)
-        elif child.tag in (_SDT, _CUSTOM):
-            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
-            if inner is not None:
-                out.extend(_children(inner, tag))
-    return out
-
-
-def _cell_text(tc: Any) -> str:
-    """Return a cell's text: runs joined, paragraphs on separate lines, tracked deletions left out."""
-    lines = []
-    for p in tc.iter(_P):
-        parts = []
-        for el in p.iter(*_TEXT_TAGS):
-            parts.append(el.text or "" if _TEXT_TAGS[el.tag] is None else _TEXT_TAGS[el.tag])
-        lines.append("".join(parts))
-    return "\n".join(lines).strip()
-
-
-def _int_attr(element: Any, path: str, default: int) -> int:
-    found = element.find(path)
-    if found is None:
-        return default
-    try:
-        return max(int(found.get(_W + "val", default)), 0)
-    except ValueError:
-        return default
-
-
-def _grid_rows(tbl: Any, name: str) -> list[_Row]:
-    """Return each row's text per grid column, resolving merged cells.
-
-    A cell spanning several columns gives its text to the first; a cell that continues a
-    vertical merge repeats the text of the cell above (a date merged down a day's rows applies
-    to each of them) and is marked as carried. A row wider than MAX_COLUMNS (a crafted gridSpan
-    or gridBefore of millions) is refused before anything is allocated for it.
-    """
-    rows: list[_Row] = []
-    above: dict[int, str] = {}
-    for tr in _children(tbl, _TR):
-        column = _int_attr(tr, f"{_W}trPr/{_W}gridBefore", 0)
-        _check_width(column, name)
-        texts: dict[int, str] = {}
-        carried: set[int] = set()
-        cells = _children(tr, _TC)
-        span = 1
-        for tc in cells:
-            span = max(_int_attr(tc, f"{_W}tcPr/{_W}gridSpan", 1), 1)
-            _check_width(column + span, name)
-            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
-            if merge is not None and merge.get(_W + "val", "continue") == "continue":
-                text = above.get(column, "")
-                carried.add(column)
-            else:
-                text = _cell_text(tc)
-            texts[column] = text
-            for extra in range(1, span):
-                texts[column + extra] = ""
-            column += span
-        _check_width(column + _int_attr(tr, f"{_W}trPr/{_W}gridAfter", 0), name)
-        width = max(texts, default=-1) + 1
-        row = tuple(texts.get(i, "") for i in range(width))
-        above = dict(enumerate(row))
-        rows.append(_Row(row, frozenset(carried), len(cells) == 1 and span > 1))
-    return rows
-
-
-def _check_width(columns: int, name: str) -> None:
-    if columns > MAX_COLUMNS:
-        raise InputError(name, f"table row has {columns} columns; the limit is {MAX_COLUMNS}")
-
-
 # --- finding the form's tables ------------------------------------------------------------------
 
 
@@ -219,12 +100,11 @@ def _field_for(kind: str, label: str) -> Field | None:
     return None
 
 
-def _find_tables(body: Any, name: str) -> list[_Table]:
-    """Return the form tables in ``body``; refuse a document whose sessions or instructors table lost its header."""
+def _find_tables(grids: list[list[Row]], name: str) -> list[_Table]:
+    """Return the form tables among ``grids``; refuse a document whose sessions or instructors table lost its header."""
     found: list[_Table] = []
     near: dict[str, tuple[int, set[str]]] = {}  # kind -> (table number, the kind's columns its best row has)
-    for number, tbl in enumerate(body.iter(_TBL), 1):
-        rows = _grid_rows(tbl, name)
+    for number, rows in enumerate(grids, 1):
         table = _classify(rows)
         if isinstance(table, _Table):
             found.append(table)
@@ -249,7 +129,7 @@ def _find_tables(body: Any, name: str) -> list[_Table]:
     return out
 
 
-def _classify(rows: list[_Row]) -> _Table | dict[str, set[str]]:
+def _classify(rows: list[Row]) -> _Table | dict[str, set[str]]:
     """Return the form table these rows make, else the columns found in tables that look like one but lack some.
 
     The header row is the first of the first _HEADER_ROWS rows that names a form table; only
@@ -284,7 +164,7 @@ def _norm_row(row: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_norm(c) for c in row)
 
 
-def _guess_field_table(rows: list[_Row]) -> str | None:
+def _guess_field_table(rows: list[Row]) -> str | None:
     labels = [r.cells[0] for r in rows[1:] if r.cells]
     score = {k: sum(1 for label in labels if _field_for(k, label)) for k in ("provider", "program")}
     best = max(score, key=lambda k: score[k])

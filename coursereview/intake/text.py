@@ -11,7 +11,7 @@ import yaml
 
 from coursereview.errors import InputError
 from coursereview.intake.document import Document
-from coursereview.location import Location, SourceMap
+from coursereview.location import Location, SourceMap, line_column
 from coursereview.vocabulary import SCHEMA_ID
 
 MAX_DEPTH = 32
@@ -81,12 +81,9 @@ def decode(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = raw[exc.start]
-        raise InputError(
-            Location(file, line, column), f"invalid UTF-8 (byte 0x{byte:02X}); save the file as UTF-8"
-        ) from None
+        location = Location(file, *line_column(raw, exc.start))
+        raise InputError(location, f"invalid UTF-8 (byte 0x{byte:02X}); save the file as UTF-8") from None
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -126,7 +123,7 @@ def _find_key(text: str, key: str) -> tuple[int, int]:
     """Return line, column of the second occurrence of ``"key":`` in JSON text (best effort)."""
     hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
     pos = hits[1] if len(hits) > 1 else (hits[0] if hits else 0)
-    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line_column(text, pos)
 
 
 def _depth(value: Any) -> int:
@@ -170,10 +167,9 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> InputError:
-    line = text.count("\n", 0, exc.position) + 1
-    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-    return InputError(Location(file, line, column), f"control character U+{code:04X} is not allowed in YAML")
+    location = Location(file, *line_column(text, exc.position))
+    return InputError(location, f"control character U+{code:04X} is not allowed in YAML")
 
 
 _NO_KEY = object()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.tally import counts, fmt
+from coursereview.wording import did_you_mean
 
 CODES = ("A001", "A002", "A003", "A004", "A005")
 
@@ -21,8 +21,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("A005", ("sessions", s.index), "add 'area' with one of: " + ", ".join(known),
                               title=s.label)
         elif criteria.area(s.area) is None:
-            close = difflib.get_close_matches(s.area, known, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}?" if close else "use one of: " + ", ".join(known)
+            hint = did_you_mean(s.area, known, cutoff=0.5) or "use one of: " + ", ".join(known)
             yield ctx.finding("A001", ("sessions", s.index, "area"), hint, title=s.label, area=s.area,
                               criteria=criteria.ref)
     minutes = ctx.tally.area_minutes

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
-from coursereview.vocabulary import LEVELS
+from coursereview.vocabulary import LEVELS, is_instructional
 
 CODES = ("D001", "D002", "D003", "D004", "D005", "D006")
 
@@ -21,7 +21,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("D003", ("program",), "add 'certificate': the template's file name or a description")
     minimum = ctx.rule("documentation.min_level")
     for s in ctx.submission.sessions:
-        if s.kind != "instruction":
+        if not is_instructional(s.kind):  # the taught sessions; contact time is the criteria set's own choice
             continue
         if ctx.rule("documentation.session_description") and not s.description:
             yield ctx.finding("D004", ("sessions", s.index), "add 'description': what the session teaches",

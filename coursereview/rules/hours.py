@@ -18,8 +18,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("H001", ("sessions",), "add instructional sessions or lengthen them",
                           hours=fmt(hours), minimum=fmt(rule.value))
     if (rule := ctx.rule("program.expected_hours")) and hours < rule.value:
-        yield ctx.finding("H002", ("sessions",), f"{fmt(rule.value - hours)} more contact hours would meet it",
-                          hours=fmt(hours), kind=program.kind or "program", expected=fmt(rule.value))
+        hint = f"{fmt(rule.value - hours)} more contact hours would meet it"
+        if rule.note:  # the approved programs that run fewer hours, so the reader can weigh the warning
+            hint = f"{hint}. {rule.note}"
+        yield ctx.finding("H002", ("sessions",), hint, hours=fmt(hours), kind=program.kind or "program",
+                          expected=fmt(rule.value))
     if (rule := ctx.rule("program.max_hours")) and hours > rule.value:
         yield ctx.finding("H007", ("sessions",), "split the program into parts", hours=fmt(hours),
                           maximum=fmt(rule.value))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.rules.timetable import double_bookings
-from coursereview.tally import counts
+from coursereview.vocabulary import is_instructional
+from coursereview.wording import did_you_mean
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
+
+SUGGEST_AT_MOST = 100  # unknown ids given a did-you-mean; beyond it (a hostile file) the plain hint only
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -23,15 +25,17 @@ def check(ctx: Context) -> Iterator[Finding]:
         elif person.id:
             listed[person.id] = person.name or person.id
     used: set[str] = set()
+    hints: dict[str, str] = {}  # unknown id -> its hint, so an id misspelt in many sessions is compared once
     for s in sub.sessions:
         for j, ref in enumerate(s.instructors):
             used.add(ref)
             if ref not in listed:
-                close = difflib.get_close_matches(ref, list(listed), n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else "add them to 'instructors'"
+                if ref not in hints:
+                    close = did_you_mean(ref, listed) if len(hints) < SUGGEST_AT_MOST else None
+                    hints[ref] = close or "add them to 'instructors'"
+                hint = hints[ref]
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref)
-        if (ctx.rule("instructors.presenter") and counts(s, ctx.criteria) and s.kind == "instruction"
-                and not s.instructors):
+        if ctx.rule("instructors.presenter") and is_instructional(s.kind) and not s.instructors:
             yield ctx.finding("I005", ("sessions", s.index), "add 'instructors' with the presenters' ids",
                               title=s.label)
     for person in sub.instructors:

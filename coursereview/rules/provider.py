@@ -1,4 +1,4 @@
-"""Provider rules: a director IIMC can reach, and an institution for institutes."""
+"""Provider rules: a director IIMC can reach, an institution for institutes, a sponsoring association."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 
-CODES = ("P001", "P002")
+CODES = ("P001", "P002", "P003")
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 
@@ -20,3 +20,5 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("P001", ("provider", "director", "email"), "write it as name@example.org", email=email)
     if ctx.rule("provider.institution") and ctx.submission.program.kind == "institute" and not provider.institution:
         yield ctx.finding("P002", ("provider",), "add 'institution': the sponsoring university or college")
+    if ctx.rule("provider.association") and not provider.association:
+        yield ctx.finding("P003", ("provider",), "add 'association': the clerks' association(s) that sponsor it")

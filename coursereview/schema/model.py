@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from coursereview.findings import Finding
 from coursereview.location import SourceMap
+from coursereview.vocabulary import INSTRUCTION
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,10 @@ class Provider:
     name: str | None = None
     institution: str | None = None
     director: Director = field(default_factory=Director)
-    association: tuple[str, ...] = ()
+    association: tuple[str, ...] = ()  # the sponsoring association(s)
+    recognized: str | None = None  # when IIMC recognised the institute: an ISO date, or a year
+    coordinator: str | None = None  # the program coordinator, when not the director
+    time_to_graduate: str | None = None  # e.g. "3 years, one part a year"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Program:
     delivery: str | None = None
     assessment: str | None = None
     attendance: str | None = None
+    makeup: str | None = None  # how an absence excused by the director is made up
     certificate: str | None = None
 
 
@@ -55,7 +60,7 @@ class Session:
     date: dt.date | None = None
     start: dt.time | None = None
     end: dt.time | None = None
-    kind: str = "instruction"
+    kind: str = INSTRUCTION
     area: str | None = None
     instructors: tuple[str, ...] = ()
     level: str | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
@@ -14,6 +13,9 @@ from coursereview.parsing import clean, parse_date, parse_time
 from coursereview.schema.adapter import Problem, flatten
 from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
+from coursereview.wording import did_you_mean
+
+CODES = ("S001", "S002", "S003", "S004", "S005")  # the findings the schema stage may emit, as a rule family declares
 
 # How hints tell people to write a value, by the source's style (SourceMap.style).
 _HINTS = {
@@ -86,6 +88,19 @@ class LooseTime(fields.Field):
         return parsed
 
 
+class DateOrYear(fields.Field):
+    """When something happened, as precisely as people know it: a date (as LooseDate reads it) or a year."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        day = parse_date(value)
+        if day is not None:
+            return day.isoformat()
+        text = clean(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        if text.isdigit() and len(text) == 4 and 1800 <= int(text) <= 2200:
+            return text
+        raise ValidationError("not a date or a year")
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -113,6 +128,9 @@ class ProviderSchema(_Strict):
     institution = Text()
     director = fields.Nested(DirectorSchema, required=True)
     association = TextList()
+    recognized = DateOrYear()
+    coordinator = Text()
+    time_to_graduate = Text()
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> Provider:
@@ -130,6 +148,7 @@ class ProgramSchema(_Strict):
     delivery = Choice(DELIVERY)
     assessment = Text()
     attendance = Text()
+    makeup = Text()
     certificate = Text()
 
     @post_load
@@ -271,8 +290,7 @@ def _finding(p: Problem, document: Document) -> F.Finding:
     name = str(p.path[-1]) if p.path else "document"
     hints = _HINTS.get(sources.style, _HINTS["yaml"])
     if p.kind == "unknown":
-        close = difflib.get_close_matches(name, p.allowed, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else "allowed here: " + ", ".join(p.allowed)
+        hint = did_you_mean(name, p.allowed) or "allowed here: " + ", ".join(p.allowed)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, key=name)
     if p.kind == "missing":
         style = hints if p.path in sources.labels else _HINTS["yaml"]  # a path the source has no place for
@@ -285,9 +303,11 @@ def _finding(p: Problem, document: Document) -> F.Finding:
         return F.make("S004", p.path, location, value=raw, hint=hints["date"])
     if isinstance(field, LooseTime):
         return F.make("S005", p.path, location, value=raw, hint=hints["time"])
+    if isinstance(field, DateOrYear):
+        return F.make("S003", p.path, location, hint=hints["date"] + ", or the year alone",
+                      field=sources.label(p.path), detail=p.message.rstrip("."))
     hint = ""
     for validator in getattr(field, "validators", ()):
         if isinstance(validator, validate.OneOf) and isinstance(raw, str):
-            close = difflib.get_close_matches(raw.lower(), [str(c) for c in validator.choices], n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
     return F.make("S003", p.path, location, hint=hint, field=sources.label(p.path), detail=p.message.rstrip("."))

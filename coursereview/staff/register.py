@@ -12,9 +12,10 @@ from pathlib import Path
 
 from coursereview.errors import CourseReviewError
 from coursereview.review import Decision, Review
+from coursereview.staff import DEFAULT_DB
 from coursereview.vocabulary import DECISIONS
 
-DEFAULT_DB = "coursereview.db"  # the CLI's --db default says the same
+__all__ = ["DEFAULT_DB", "DecisionError", "Entry", "RegisterError", "history", "latest_decision", "record_decision"]
 BUSY_TIMEOUT_MS = 30_000
 APPLICATION_ID = 0x43525652  # "CRVR" in the SQLite header: this file is a coursereview register
 
@@ -86,7 +87,8 @@ def record_decision(db_path: str | Path, review: Review, decision: str, reviewer
                     override: bool = False, now: dt.datetime | None = None) -> Decision:
     """Append IIMC's ``decision`` on ``review`` to the register at ``db_path`` and return it.
 
-    Approving a review the tool finds not approvable needs ``override`` and a note saying why.
+    A return needs a note saying what is still required (the letter to the provider quotes it);
+    approving a review the tool finds not approvable needs ``override`` and a note saying why.
     Each decision is written in its own transaction: it lands whole or not at all.
     """
     if decision not in DECISIONS:
@@ -94,6 +96,8 @@ def record_decision(db_path: str | Path, review: Review, decision: str, reviewer
     reviewer, note = reviewer.strip(), (note or "").strip()
     if not reviewer:
         raise DecisionError("a decision needs the reviewer's name (--reviewer)")
+    if decision == "returned" and not note:
+        raise DecisionError("a return needs --note saying what is still required")
     overriding = decision == "approved" and review.verdict == "not-approvable"
     if overriding and not (override and note):
         raise DecisionError(f"{review.submission.file}: the tool finds this submission not approvable "
@@ -124,7 +128,7 @@ def history(db_path: str | Path, sha256: str | None = None) -> list[Entry]:
         query, args = query + " WHERE submission_sha256 = ?", (sha256,)
     with _connect(db_path, create=False) as conn:
         rows = _query(conn, db_path, query + " ORDER BY id", args)
-    return [Entry(*row[:12], bool(row[12]), row[13]) for row in rows]
+    return [_entry(row) for row in rows]
 
 
 def latest_decision(db_path: str | Path, sha256: str) -> Decision | None:
@@ -209,6 +213,12 @@ def _explain(name: str, exc: sqlite3.DatabaseError) -> str:
     if "locked" in text or "busy" in text:
         return f"{name}: the decision register stayed locked by another user for {BUSY_TIMEOUT_MS // 1000} s; try again"
     return f"{name}: decision register error: {text}"
+
+
+def _entry(row: tuple) -> Entry:
+    data = dict(zip(_COLUMNS, row, strict=True))
+    data["override"] = bool(data["override"])  # stored as 0 or 1
+    return Entry(**data)
 
 
 def _errors(n: int) -> str:

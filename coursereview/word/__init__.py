@@ -1,1 +1,1 @@
-"""Word: the only code that reads or writes WordprocessingML (python-docx, lxml, the zip package)."""
+"""Word: the only code that reads or writes WordprocessingML (markup, writer, reader, package, safety)."""

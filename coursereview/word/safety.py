@@ -7,6 +7,7 @@ import re
 import xml.parsers.expat
 import zipfile
 from pathlib import Path
+from typing import NoReturn
 
 from coursereview.errors import InputError
 from coursereview.io import read_bytes
@@ -93,7 +94,7 @@ class _Refused(Exception):
     """A DTD, an entity declaration or an external reference was found."""
 
 
-def _refuse(*_args: object) -> None:
+def _refuse(*_args: object) -> NoReturn:
     raise _Refused
 
 

@@ -1,0 +1,116 @@
+"""Review many submissions at once: validate and render each in parallel, skip unchanged work, write a register.
+
+The steps, one module each: ``inputs`` finds the submission files, ``job`` plans and does the work of one
+submission, ``manifest`` remembers finished work so a re-run skips it, ``pool`` runs the jobs in worker
+processes, ``summary`` writes the register (csv, json, and the HTML page from ``documents.summary``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Generator, Iterable
+from pathlib import Path
+
+from coursereview.criteria import resolve_criteria
+from coursereview.errors import OutputError
+from coursereview.staff.batch.inputs import SUFFIXES, collect, unmatched
+from coursereview.staff.batch.job import (
+    COLUMNS,
+    REVIEWED,
+    UNCHANGED,
+    UNREADABLE,
+    BatchResult,
+    Job,
+    Row,
+    crashed,
+    plan,
+    process,
+)
+from coursereview.staff.batch.manifest import MANIFEST, Manifest
+from coursereview.staff.batch.pool import run_in_workers
+from coursereview.staff.batch.summary import SUMMARIES, summary_csv, summary_html, summary_json, write_summaries
+from coursereview.word.package import DEFAULT_STAMP
+
+__all__ = [
+    "COLUMNS", "MANIFEST", "REVIEWED", "SUFFIXES", "SUMMARIES", "UNCHANGED", "UNREADABLE", "BatchResult", "Job", "Row",
+    "collect", "plan", "process", "run_batch", "summary_csv", "summary_html", "summary_json", "unmatched",
+    "write_summaries",
+]
+
+_GRACE_SECONDS = 10.0  # on a stop, workers may finish the submission in hand this long, then are terminated
+
+
+def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
+              workers: int | None = None, criteria: str | None = None, force: bool = False,
+              progress: Callable[[Row, int], None] | None = None,
+              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False) -> BatchResult:
+    """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
+
+    ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
+    content, criteria, formats and tool version are unchanged since the last run into ``outdir``
+    are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
+    ``stamp`` is the time written into docx documents (see ``coursereview.word.package.source_date``).
+    A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
+    nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
+    parents) once the options are checked and there is something to review.
+    """
+    from coursereview import __version__
+    from coursereview.documents import FORMATS
+
+    paths = list(paths)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise OutputError(f"unknown format {','.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: is not a folder")
+    if not create_outdir and not outdir.is_dir():
+        raise OutputError(f"{outdir}: output folder does not exist")
+    if criteria:
+        resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
+    files = collect(paths, exclude=outdir)
+    missed = [Row(given, UNREADABLE, f"{given}: {why}") for given, why in unmatched(paths, exclude=outdir)]
+    if not files:
+        return BatchResult(tuple(missed), str(outdir), written=False)
+    if not outdir.is_dir():
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror or exc}") from None
+    jobs = plan(files, outdir, tuple(formats), criteria, stamp)
+    manifest = Manifest.load(outdir, force, f"coursereview {__version__}")
+    manifest.claim([name for job in jobs for name in job.outputs()] + list(SUMMARIES), force)
+    rows: dict[str, Row] = {}
+    todo = []
+    for job in jobs:
+        kept = None if force else manifest.unchanged(job)
+        if kept:
+            rows[job.key] = kept
+            if progress:
+                progress(kept, len(jobs))
+        else:
+            todo.append(job)
+    try:
+        with contextlib.closing(_run(todo, workers)) as results:  # closed at once on an interruption
+            for job, row in results:
+                rows[job.key] = row
+                manifest.record(job, row)
+                if progress:
+                    progress(row, len(jobs))
+    finally:
+        manifest.flush()
+    result = BatchResult(tuple(rows[job.key] for job in jobs) + tuple(missed), str(outdir))
+    write_summaries(result, outdir)
+    return result
+
+
+def _run(todo: list[Job], workers: int | None) -> Generator[tuple[Job, Row], None, None]:
+    """Yield each job with its row: in this process for one worker or one job, else in worker processes."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(todo) <= 1:
+        for job in todo:
+            yield job, process(job)
+        return
+    yield from run_in_workers(process, todo, min(workers, len(todo)), _GRACE_SECONDS, crashed)

@@ -1,0 +1,143 @@
+"""One submission in a batch: the job (what to read, what to write), doing it, and the register row it gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from coursereview.check import check, load_submission
+from coursereview.errors import CourseReviewError
+from coursereview.io import write_atomic
+from coursereview.review import Review
+from coursereview.word.package import DEFAULT_STAMP
+
+REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to review: where it is, what to write, and under which name."""
+
+    file: str  # as the user named it (shown in the summary)
+    key: str  # absolute path (the manifest's key)
+    stem: str  # output names are <stem>-review.<format>
+    outdir: str
+    formats: tuple[str, ...]
+    criteria: str | None
+    sha256: str | None  # content hash of the file, None when it cannot be read
+    stamp: str = DEFAULT_STAMP.isoformat()  # the time written into docx files (ISO 8601)
+
+    def outputs(self) -> tuple[str, ...]:
+        """Return the names of the documents the job writes into ``outdir``."""
+        return tuple(f"{self.stem}-review.{fmt}" for fmt in self.formats)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the batch register."""
+
+    file: str
+    status: str  # reviewed | unchanged | could not read
+    reason: str = ""
+    provider: str | None = None
+    program: str | None = None
+    kind: str | None = None
+    part: int | None = None
+    start: str | None = None
+    end: str | None = None
+    verdict: str | None = None
+    errors: int | None = None
+    warnings: int | None = None
+    contact_hours: float | None = None
+    points: float | None = None
+    criteria: str | None = None  # id@version that judged it
+    criteria_sha256: str | None = None
+    outputs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """Return the JSON form of the row."""
+        data = asdict(self)
+        data["outputs"] = list(self.outputs)
+        return data
+
+
+COLUMNS = tuple(f.name for f in fields(Row))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did: one row per submission, in the order the inputs were given, then one per
+    path that matched no submission. ``written`` is False when nothing was found to review: no
+    register (summary files, manifest) was written then."""
+
+    rows: tuple[Row, ...]
+    outdir: str
+    written: bool = True
+
+    def count(self, status: str) -> int:
+        """Return how many rows have ``status``."""
+        return sum(r.status == status for r in self.rows)
+
+    @property
+    def exit_code(self) -> int:
+        """Return the worst outcome: 2 if any could not be read, 1 if any is not approvable, else 0."""
+        if any(r.status == UNREADABLE for r in self.rows):
+            return 2
+        return 1 if any(r.verdict == "not-approvable" for r in self.rows) else 0
+
+
+def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
+         stamp: dt.datetime = DEFAULT_STAMP) -> list[Job]:
+    """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
+    stems = [f.stem for f in files]
+    taken = {s.casefold() for s in stems if sum(t.casefold() == s.casefold() for t in stems) > 1}
+    jobs = []
+    for file, stem in zip(files, stems, strict=True):
+        key = str(file.resolve())
+        if stem.casefold() in taken:
+            stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat()))
+    return jobs
+
+
+def process(job: Job) -> Row:
+    """Review one submission and write its documents; never raise (failures become a row)."""
+    from coursereview.documents import render
+
+    try:
+        submission = load_submission(job.file)
+        review = check(submission, job.criteria)
+        for fmt, name in zip(job.formats, job.outputs(), strict=True):
+            data = render(review, fmt, stamp=dt.datetime.fromisoformat(job.stamp))
+            write_atomic(Path(job.outdir) / name, data, force=True)  # the batch claimed these
+        return _reviewed(job, review)
+    except CourseReviewError as exc:
+        return Row(job.file, UNREADABLE, str(exc))
+    except Exception as exc:  # one crashing submission never stops the batch
+        return Row(job.file, UNREADABLE, f"{job.file}: internal error: {type(exc).__name__}: {exc}")
+
+
+def crashed(job: Job) -> Row:
+    """Return the row of a submission whose worker process died reviewing it (twice)."""
+    return Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
+
+
+def _reviewed(job: Job, review: Review) -> Row:
+    program, t = review.submission.program, review.tally
+    return Row(
+        file=job.file, status=REVIEWED, provider=review.submission.provider.name, program=program.title,
+        kind=program.kind, part=program.part, start=program.start.isoformat() if program.start else None,
+        end=program.end.isoformat() if program.end else None, verdict=review.verdict, errors=len(review.errors),
+        warnings=len(review.warnings), contact_hours=t.contact_hours, points=t.points, criteria=review.criteria.ref,
+        criteria_sha256=review.criteria.sha256, outputs=job.outputs(),
+    )
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None

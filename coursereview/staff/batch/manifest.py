@@ -1,0 +1,98 @@
+"""The batch manifest in the output folder: the files the batch owns, and each input's last result (to skip it)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from coursereview.criteria import resolve_criteria
+from coursereview.errors import CourseReviewError, OutputError
+from coursereview.io import write_atomic
+from coursereview.staff.batch.job import REVIEWED, UNCHANGED, Job, Row
+
+MANIFEST = ".coursereview-batch.json"
+FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
+
+
+class Manifest:
+    """What earlier runs into one output folder did: the files the batch owns, and each input's result."""
+
+    def __init__(self, path: Path, tool: str, claimed: set[str], entries: dict[str, dict]) -> None:
+        self.path, self.tool, self.claimed, self.entries = path, tool, claimed, entries
+        self._dirty = False
+        self._flushed = time.monotonic()
+        self._criteria_sha: dict[str | None, str | None] = {}
+
+    @classmethod
+    def load(cls, outdir: Path, force: bool, tool: str) -> Manifest:
+        """Return the manifest of ``outdir`` as ``tool`` (name and version) sees it; a damaged one needs ``force``."""
+        path = outdir / MANIFEST
+        if not path.exists():
+            return cls(path, tool, set(), {})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, tool, set(data["claimed"]), dict(data["entries"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            if force:
+                return cls(path, tool, set(), {})
+            raise OutputError(f"{path}: not a coursereview batch manifest; remove it or use --force") from None
+
+    def claim(self, names: list[str], force: bool) -> None:
+        """Take ownership of the output names; refuse files the batch did not write, unless forced."""
+        foreign = [n for n in names if n not in self.claimed and (self.path.parent / n).exists()]
+        if foreign and not force:
+            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            raise OutputError(f"{self.path.parent / foreign[0]}: already exists{more}; use --force to replace it")
+        if not set(names) <= self.claimed:
+            self.claimed |= set(names)
+            self._write()
+
+    def unchanged(self, job: Job) -> Row | None:
+        """Return the stored row when ``job`` needs no work: same content, criteria, formats, tool, outputs."""
+        entry = self.entries.get(job.key)
+        if not entry or job.sha256 is None:
+            return None
+        same = (entry.get("sha256") == job.sha256 and entry.get("tool") == self.tool
+                and entry.get("formats") == list(job.formats) and entry.get("criteria_arg") == job.criteria
+                and entry.get("outputs") == list(job.outputs()) and entry.get("stamp") == job.stamp
+                and all((self.path.parent / n).is_file() for n in job.outputs()))
+        if not same:
+            return None
+        row = entry["row"]
+        ref = job.criteria if job.criteria and Path(job.criteria).is_file() else row.get("criteria")
+        if self._current_sha(ref) != row.get("criteria_sha256"):
+            return None
+        return replace(Row(**{**row, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED)
+
+    def record(self, job: Job, row: Row) -> None:
+        """Remember ``row`` for ``job`` (failures are not remembered: they are retried next time)."""
+        if row.status == REVIEWED and job.sha256:
+            self.entries[job.key] = {"sha256": job.sha256, "tool": self.tool, "formats": list(job.formats),
+                                     "criteria_arg": job.criteria, "outputs": list(job.outputs()), "stamp": job.stamp,
+                                     "row": row.to_dict()}
+        else:
+            self.entries.pop(job.key, None)
+        self._dirty = True
+        if time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was recorded since the last write (kept work survives an interruption)."""
+        if self._dirty:
+            self._write()
+
+    def _write(self) -> None:
+        data = {"tool": self.tool, "claimed": sorted(self.claimed), "entries": dict(sorted(self.entries.items()))}
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", force=True)
+        self._dirty = False
+        self._flushed = time.monotonic()
+
+    def _current_sha(self, ref: str | None) -> str | None:
+        if ref not in self._criteria_sha:
+            try:
+                self._criteria_sha[ref] = resolve_criteria(ref).sha256 if ref else None
+            except CourseReviewError:
+                self._criteria_sha[ref] = None
+        return self._criteria_sha[ref]

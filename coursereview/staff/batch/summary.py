@@ -1,0 +1,56 @@
+"""The batch register in the output folder: summary.csv, summary.json and summary.html, one row per submission."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from coursereview.documents.summary import summary_html as _page
+from coursereview.io import write_atomic
+from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, UNREADABLE, BatchResult, Row
+from coursereview.vocabulary import VERDICTS
+
+SUMMARIES = ("summary.csv", "summary.json", "summary.html")
+
+
+def write_summaries(result: BatchResult, outdir: str | Path) -> list[Path]:
+    """Write summary.csv, summary.json and summary.html into ``outdir`` (the batch owns them)."""
+    outdir = Path(outdir)
+    texts = (summary_csv(result.rows), summary_json(result), summary_html(result))
+    return [write_atomic(outdir / name, text, force=True) for name, text in zip(SUMMARIES, texts, strict=True)]
+
+
+def counts(result: BatchResult) -> dict[str, int]:
+    """Return how many submissions the batch holds, then how many of each verdict and of each status."""
+    found = {"submissions": len(result.rows)}
+    for verdict in VERDICTS:
+        found[verdict] = sum(r.verdict == verdict for r in result.rows)
+    for status in (UNREADABLE, REVIEWED, UNCHANGED):
+        found[status] = result.count(status)
+    return found
+
+
+def summary_csv(rows: Iterable[Row]) -> str:
+    """Return the batch register as CSV (outputs joined with '; ')."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        data = row.to_dict()
+        data["outputs"] = "; ".join(row.outputs)
+        writer.writerow(["" if data[c] is None else data[c] for c in COLUMNS])
+    return out.getvalue()
+
+
+def summary_json(result: BatchResult) -> str:
+    """Return the batch register as JSON: counts by verdict and status, and one object per submission."""
+    data = {"counts": counts(result), "exit_code": result.exit_code, "submissions": [r.to_dict() for r in result.rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_html(result: BatchResult) -> str:
+    """Return the batch register as an HTML page (documents.summary: every value escaped)."""
+    return _page([r.to_dict() for r in result.rows], counts(result))

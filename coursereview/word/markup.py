@@ -1,0 +1,134 @@
+"""WordprocessingML as text: the namespace, text Word can hold, and tables written as rows in one pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{NS}}}"  # the Clark prefix of a w: name: W + "tbl" is w:tbl
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """Return ``text`` as a string without the control characters XML cannot hold."""
+    return _NOT_XML.sub("", str(text))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one format; a newline in it becomes a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    points: float | None = None  # font size; None keeps the paragraph's
+    color: str | None = None  # RGB in hex, such as "595959"
+
+
+Paragraph = Sequence[Run]
+Cell = str | Sequence[Paragraph]  # plain text (one paragraph, lines broken by "\n") or paragraphs of runs
+EMPTY: Cell = ()  # a cell left blank to be filled in: one empty paragraph, no run
+
+
+@dataclass(frozen=True)
+class TableLook:
+    """How a table is drawn: its style, the header row's fill, the cells' font size and padding."""
+
+    style_id: str = "TableGrid"
+    header_fill: str | None = None  # RGB in hex; None leaves the header row unshaded
+    points: float | None = None  # font size of every cell; None keeps the style's
+    spacing: int | None = None  # twips above and below each cell paragraph; None keeps the style's
+
+
+def _rpr(bold: bool, italic: bool = False, color: str | None = None, points: float | None = None) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    props += f'<w:color w:val="{color}"/>' if color else ""
+    props += f'<w:sz w:val="{round(points * 2)}"/>' if points else ""
+    return f"<w:rPr>{props}</w:rPr>" if props else ""
+
+
+def _texts(text: str) -> str:
+    """Return the w:t of each line of ``text``, with a w:br between lines (a line break lives inside a run)."""
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean(text).split("\n"))
+
+
+def _run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
+    """Return one w:r; ``bold`` and ``points`` apply unless the run sets its own."""
+    size = run.points if run.points is not None else points
+    return f"<w:r>{_rpr(run.bold or bold, run.italic, run.color, size)}{_texts(run.text)}</w:r>"
+
+
+class _Rows:
+    """Write the rows of one kind (header or body) of one table, every per-cell constant made once."""
+
+    def __init__(self, widths: Sequence[int], look: TableLook, header: bool = False, key_column: bool = False,
+                 min_height: int | None = None) -> None:
+        props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+        if min_height:
+            props += f'<w:trHeight w:val="{min_height}" w:hRule="atLeast"/>'
+        self.start = f"<w:tr><w:trPr>{props}</w:trPr>"
+        fill = look.header_fill if header else None
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        self.cells = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{shade}</w:tcPr>' for w in widths]
+        self.bold = [header or (key_column and i == 0) for i in range(len(widths))]
+        self.rpr = [_rpr(bold, points=look.points) for bold in self.bold]
+        spacing = look.spacing
+        self.p = f'<w:p><w:pPr><w:spacing w:before="{spacing}" w:after="{spacing}"/></w:pPr>' if spacing else "<w:p>"
+        self.points = look.points
+
+    def row(self, cells: Sequence[Cell]) -> str:
+        """Return one w:tr holding ``cells`` (as many as the table has columns)."""
+        if len(cells) != len(self.cells):
+            raise ValueError(f"a row of {len(cells)} cells in a table of {len(self.cells)} columns")
+        out = [self.start]
+        for tc, rpr, bold, cell in zip(self.cells, self.rpr, self.bold, cells, strict=True):
+            if isinstance(cell, str):
+                out.append(f"{tc}{self.p}<w:r>{rpr}{_texts(cell)}</w:r></w:p></w:tc>")
+            else:
+                body = "".join(f"{self.p}{''.join(_run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
+                out.append(f"{tc}{body or '<w:p/>'}</w:tc>")
+        out.append("</w:tr>")
+        return "".join(out)
+
+
+def table_xml(rows: Sequence[Sequence[Cell]], widths: Sequence[int], look: TableLook = TableLook(),
+              header: Sequence[Cell] | None = None, key_column: bool = False, min_height: int | None = None) -> str:
+    """Return a w:tbl: a bold header row that repeats on every page, then ``rows`` (widths in twips).
+
+    Written as text in one pass and parsed once: python-docx's ``table.cell(r, c)`` re-reads
+    the whole grid on every call and grows quadratically. ``key_column`` makes the first
+    column bold; ``min_height`` (twips) leaves room to write in. A table with no rows at all
+    gets one row of dashes, as Word refuses an empty table.
+    """
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    parts = [
+        f'<w:tbl xmlns:w="{NS}"><w:tblPr><w:tblStyle w:val="{look.style_id}"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+    ]
+    if header:
+        parts.append(_Rows(widths, look, header=True).row(header))
+    body = _Rows(widths, look, key_column=key_column, min_height=min_height)
+    parts.extend(body.row(row) for row in rows)
+    if not rows and not header:
+        parts.append(_Rows(widths, look).row(["—"] * len(widths)))
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+def page_number_xml() -> list[str]:
+    """Return the runs and fields of a 'Page N of M' line, one w: element each."""
+
+    def run(text: str) -> str:
+        return f'<w:r xmlns:w="{NS}"><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    def field(instr: str) -> str:
+        return (f'<w:fldSimple xmlns:w="{NS}" w:instr=" {instr} \\* MERGEFORMAT ">'
+                '<w:r><w:t>1</w:t></w:r></w:fldSimple>')
+
+    return [run("Page "), field("PAGE"), run(" of "), field("NUMPAGES")]

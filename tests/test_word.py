@@ -1,0 +1,118 @@
+"""The Word layer: what the Writer writes, the reader reads back; nothing outside coursereview/word touches Word XML."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from coursereview.word.markup import EMPTY, Run, TableLook
+from coursereview.word.reader import read_tables
+from coursereview.word.writer import Writer, cm
+
+PACKAGE = Path(__file__).parent.parent / "coursereview"
+WORD = PACKAGE / "word"
+
+
+def _open(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def test_a_table_reads_back_cell_for_cell() -> None:
+    doc = Writer()
+    doc.paragraph("Before the table")
+    rich = [[Run("Name (required)")], [Run("The provider's name", italic=True, points=8, color="595959")]]
+    doc.table([["two\nlines", "x & <y> \"z\"", rich], ["bell\x07 rings", "", EMPTY]], header=["A", "B", "C"])
+    [rows] = read_tables(doc.save(), "written.docx")
+    assert [row.cells for row in rows] == [
+        ("A", "B", "C"),
+        ("two\nlines", "x & <y> \"z\"", "Name (required)\nThe provider's name"),
+        ("bell rings", "", ""),
+    ]
+
+
+def test_the_header_row_is_bold_and_repeats_and_the_rich_cell_keeps_its_format() -> None:
+    doc = Writer()
+    rich = [[Run("label")], [Run("help", italic=True, points=8, color="595959")]]
+    doc.table([["body", rich]], header=["Head", "Other"], widths=[cm(6.5), cm(10)])
+    table = _open(doc.save()).tables[0]
+    header, body = table.rows
+    assert header._tr.trPr.xpath("./w:tblHeader") and not body._tr.trPr.xpath("./w:tblHeader")
+    assert [run.bold for cell in header.cells for run in cell.paragraphs[0].runs] == [True, True]
+    assert not body.cells[0].paragraphs[0].runs[0].bold
+    help_run = body.cells[1].paragraphs[1].runs[0]
+    assert (help_run.text, help_run.italic, help_run.font.size.pt, str(help_run.font.color.rgb)) == (
+        "help", True, 8, "595959")
+    assert table.style.name == "Table Grid"
+    assert [column.width.twips for column in table.columns] == [3685, 5669]
+
+
+def test_without_widths_columns_share_the_width_between_the_margins() -> None:
+    doc = Writer()
+    doc.table([["a", "b", "c", "d"]])
+    doc.landscape_section()
+    doc.table([["a", "b"]])
+    portrait, landscape = _open(doc.save()).tables
+    assert [c.width.twips for c in portrait.columns] == [2160] * 4  # 6 inches of US Letter between 1.25" margins
+    assert [c.width.twips for c in landscape.columns] == [6120] * 2  # 8.5 inches on the page turned
+
+
+def test_a_table_without_rows_shows_a_dash_and_a_look_sets_fill_and_size() -> None:
+    doc = Writer(side_margins_inches=1)
+    doc.table([], widths=[9360])
+    doc.table([["x"]], header=["H"], widths=[9360], look=TableLook(doc.style_id("Table Grid"), "D9E2F3", 9, 20))
+    empty, shaded = _open(doc.save()).tables
+    assert [[c.text for c in r.cells] for r in empty.rows] == [["—"]]
+    assert shaded.rows[0].cells[0]._tc.xpath("./w:tcPr/w:shd/@w:fill") == ["D9E2F3"]
+    assert shaded.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt == 9
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    with pytest.raises(ValueError, match="a row of 1 cells in a table of 2 columns"):
+        Writer().table([["only one"]], header=["A", "B"])
+
+
+def test_properties_are_cleaned_and_unknown_ones_refused() -> None:
+    doc = Writer()
+    doc.properties(title="Bell\x07 title", author="coursereview")
+    with pytest.raises(TypeError, match="no property 'titel'"):
+        doc.properties(titel="typo")
+    props = _open(doc.save()).core_properties
+    assert (props.title, props.author, props.revision) == ("Bell title", "coursereview", 1)
+
+
+def test_paragraphs_runs_headings_and_page_furniture() -> None:
+    doc = Writer()
+    doc.page_header("Program: review")
+    doc.page_numbers()
+    doc.heading("Title", 0)
+    doc.heading("Part", 1)
+    doc.runs([Run("APPROVED", bold=True), Run(" — fine")], "List Number")
+    doc.paragraph("caption", "Caption", keep_with_next=True)
+    document = _open(doc.save())
+    assert [(p.style.name, p.text) for p in document.paragraphs] == [
+        ("Title", "Title"), ("Heading 1", "Part"), ("List Number", "APPROVED — fine"), ("Caption", "caption")]
+    assert document.paragraphs[2].runs[0].bold and not document.paragraphs[2].runs[1].bold
+    assert document.paragraphs[3].paragraph_format.keep_with_next
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text == "Program: review"
+    assert section.footer.paragraphs[0]._p.xpath("./w:fldSimple/@w:instr") == [
+        " PAGE \\* MERGEFORMAT ", " NUMPAGES \\* MERGEFORMAT "]
+
+
+def _outside_word() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if WORD not in p.parents]
+
+
+@pytest.mark.parametrize(("what", "pattern"), [
+    ("a private python-docx attribute", r"\._(p|tr|tc|tbl|element|body|r)\b"),
+    ("python-docx or lxml", r"^\s*(import|from)\s+(docx|lxml)\b"),
+    ("the WordprocessingML namespace", r"wordprocessingml/2006/main"),
+], ids=["private-attributes", "imports", "namespace"])
+def test_only_the_word_layer_touches_word_internals(what: str, pattern: str) -> None:
+    found = [f"{p.relative_to(PACKAGE.parent)}:{n}" for p in _outside_word()
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(pattern, line)]
+    assert not found, f"{what} outside coursereview/word: {found}"
