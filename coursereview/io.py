@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from coursereview.errors import InputError, OutputError
@@ -29,6 +28,8 @@ def write_atomic(path: str | Path, data: bytes | str, force: bool = False) -> Pa
 
 
 def _write(path: Path, data: bytes, force: bool) -> Path:
+    import tempfile  # here: reading commands (validate) never load it
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files

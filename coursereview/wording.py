@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable
 
@@ -33,6 +32,8 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str 
     """
     if len(word) > MAX_WORD:
         return None
+    import difflib  # here: a clean submission never asks for a suggestion
+
     by_lower: dict[str, str] = {}
     for choice in itertools.islice(choices, MAX_CANDIDATES):
         if len(choice) <= MAX_WORD:

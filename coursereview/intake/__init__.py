@@ -8,7 +8,6 @@ from coursereview.errors import InputError
 from coursereview.intake.document import Document
 from coursereview.intake.text import parse_text
 from coursereview.io import MAX_BYTES, read_bytes
-from coursereview.word.safety import MAX_FILE
 
 __all__ = ["MAX_BYTES", "Document", "load_document", "parse_text", "read_bytes", "read_document"]
 
@@ -34,6 +33,7 @@ def read_document(raw: bytes, name: str) -> Document:
     """
     if raw.startswith(_OFFICE_MAGIC):
         from coursereview.intake.form import read_form_bytes  # imported lazily: pulls in python-docx
+        from coursereview.word.safety import MAX_FILE
 
         if len(raw) > MAX_FILE:
             raise InputError(name, f"file is larger than the limit for a Word form of {MAX_FILE // (1024 * 1024)} MiB")

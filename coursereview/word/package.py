@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import zipfile
 from typing import Any
 
 from coursereview.errors import CourseReviewError
@@ -36,6 +35,8 @@ def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP) -> byte
 
 def reproducible_zip(data: bytes, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
     """Return the package ``data`` re-zipped with one fixed entry time and a stable entry order."""
+    import zipfile  # here: importing the documents (for render's name) does not load it
+
     when = max(stamp.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
     out = io.BytesIO()
