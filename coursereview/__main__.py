@@ -1,5 +1,5 @@
 """Run the command line with ``python -m coursereview``."""
 
-from coursereview.cli import main
+from coursereview.cli import run
 
-main(prog_name="coursereview")
+run()
