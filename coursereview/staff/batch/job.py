@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -92,7 +93,8 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
          stamp: dt.datetime = DEFAULT_STAMP) -> list[Job]:
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
     stems = [f.stem for f in files]
-    taken = {s.casefold() for s in stems if sum(t.casefold() == s.casefold() for t in stems) > 1}
+    seen = Counter(s.casefold() for s in stems)
+    taken = {s for s, n in seen.items() if n > 1}
     jobs = []
     for file, stem in zip(files, stems, strict=True):
         key = str(file.resolve())
