@@ -41,6 +41,14 @@ def safe_docx_bytes(path: str | Path) -> bytes:
 
 def check_docx_bytes(raw: bytes, name: str) -> None:
     """Raise InputError when ``raw`` is not a .docx that is safe to hand to an XML parser."""
+    safe_xml_parts(raw, name)
+
+
+def safe_xml_parts(raw: bytes, name: str) -> dict[str, bytes]:
+    """Return every XML part of the .docx ``raw`` by name, once all of them have passed the checks.
+
+    Raise InputError as ``check_docx_bytes`` does. Only these bytes may be handed to an XML parser.
+    """
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(name, "is a Word 97-2003 .doc or a password-protected file; save it as an unprotected .docx")
     if not raw.startswith(b"PK"):
@@ -61,9 +69,13 @@ def check_docx_bytes(raw: bytes, name: str) -> None:
                 raise InputError(name, f"the .docx expands to more than {MAX_TOTAL // (1024 * 1024)} MiB (zip bomb?)")
         if "[Content_Types].xml" not in archive.namelist():
             raise InputError(name, "not a Word .docx file (a zip archive, but not an Office document)")
+        parts = {}
         for info in infos:
             if info.filename.lower().endswith(_XML_SUFFIXES) or info.filename == "[Content_Types].xml":
-                _scan_xml(_read_part(archive, info, name), info.filename, name)
+                data = _read_part(archive, info, name)
+                _scan_xml(data, info.filename, name)
+                parts[info.filename] = data
+    return parts
 
 
 def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
