@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -13,7 +14,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from coursereview.errors import CriteriaError, InputError
 from coursereview.findings import RULES
-from coursereview.intake import Document, parse_text
+from coursereview.intake import Document, parse_head, parse_text
 from coursereview.resources import criteria_dir
 from coursereview.schema.adapter import flatten
 from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
@@ -285,7 +286,7 @@ def load_criteria_file(path: str | FsPath) -> CriteriaSet:
         raise CriteriaError(f"{path}: cannot read criteria set: {exc.strerror or exc}") from None
     loaded = _from_bytes(raw, str(path))
     for shipped in _shipped():
-        if shipped.ref == loaded.ref and shipped.document.sha256 != loaded.sha256:
+        if shipped.ref == loaded.ref and shipped.sha256 != loaded.sha256:
             raise CriteriaError(f"{path}: reuses the id and version of the shipped set {shipped.ref} with different "
                                 "rules; give it its own id or a new version")
     return loaded
@@ -368,20 +369,21 @@ def _choice_schema() -> Schema:
 
 
 class _Shipped:
-    """A criteria file shipped with coursereview: parsed, and the values that choose it read by the schema.
+    """A criteria file shipped with coursereview: the values that choose it, read from the start of the file.
 
-    The whole set is validated and built only when it is chosen or listed: a run that judges one
-    submission builds one set, not every shipped one. A file whose choosing values are invalid
-    is built at once, so that it fails as it always did.
+    Only as much of the file is parsed as holds those values, and they are read by the same
+    schema as the whole set. The whole set is parsed, validated and built only when it is chosen
+    or listed: a run that judges one submission builds one set. A file whose choosing values are
+    invalid is built at once, so that it fails as it always did.
     """
 
-    def __init__(self, document: Document) -> None:
-        self.document = document
+    def __init__(self, raw: bytes, file: str) -> None:
+        self.raw, self.file = raw, file
         self._set: CriteriaSet | None = None
         try:
-            choice = _choice_schema().load(document.data)
-        except ValidationError:
-            _build(document)  # the whole set fails on the same values: raise CriteriaError naming the first problem
+            choice = _choice_schema().load(parse_head(raw, file, _CHOICE))
+        except (ValidationError, InputError):
+            _build(_parsed(raw, file))  # the whole set fails on the same values: raise CriteriaError with its problem
             raise
         self.id: str = choice["id"]
         self.version: str = choice["version"]
@@ -394,10 +396,14 @@ class _Shipped:
         return f"{self.id}@{self.version}"
 
     @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
     def criteria(self) -> CriteriaSet:
-        """Return the validated set (built on first use)."""
+        """Return the validated set (parsed and built on first use)."""
         if self._set is None:
-            self._set = _build(self.document)
+            self._set = _build(_parsed(self.raw, self.file))
         return self._set
 
     def in_force(self, day: dt.date) -> bool:
@@ -409,10 +415,10 @@ def _shipped() -> tuple[_Shipped, ...]:
     sets: dict[str, _Shipped] = {}  # id@version -> set; several versions of one id are several files
     for entry in sorted(criteria_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            loaded = _Shipped(_parsed(entry.read_bytes(), f"criteria/{entry.name}"))
+            loaded = _Shipped(entry.read_bytes(), f"criteria/{entry.name}")
             if loaded.ref in sets:
-                raise CriteriaError(f"{loaded.document.file}: {loaded.ref} is also shipped as "
-                                    f"{sets[loaded.ref].document.file}; give the newer file a new version")
+                raise CriteriaError(f"{loaded.file}: {loaded.ref} is also shipped as {sets[loaded.ref].file}; "
+                                    "give the newer file a new version")
             sets[loaded.ref] = loaded
     return tuple(sorted(sets.values(), key=lambda s: (s.id, _version_key(s.version))))
 

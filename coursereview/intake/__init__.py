@@ -6,10 +6,10 @@ from pathlib import Path as FsPath
 
 from coursereview.errors import InputError
 from coursereview.intake.document import Document
-from coursereview.intake.text import parse_text
+from coursereview.intake.text import parse_head, parse_text
 from coursereview.io import MAX_BYTES, read_bytes
 
-__all__ = ["MAX_BYTES", "Document", "load_document", "parse_text", "read_bytes", "read_document"]
+__all__ = ["MAX_BYTES", "Document", "load_document", "parse_head", "parse_text", "read_bytes", "read_document"]
 
 _OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (docx, odt), OLE (Word 97-2003 .doc)
 
