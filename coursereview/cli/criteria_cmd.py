@@ -6,7 +6,6 @@ import click
 
 from coursereview.cli.common import Failed, one_line_errors
 from coursereview.criteria import check_criteria_file, load_criteria_file, resolve_criteria, shipped_criteria
-from coursereview.criteria.describe import criteria_text
 
 
 @click.group()
@@ -51,6 +50,8 @@ def show(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
 
         write_criteria_document(ref, fmt_, output, force)
         return
+    from coursereview.criteria.describe import criteria_text  # here: only this command describes a set
+
     click.echo(criteria_text(resolve_criteria(ref)), nl=False)
 
 

@@ -192,7 +192,7 @@ def build_submission(document: Document) -> Submission:
     rules can still judge everything else in the same run.
     """
     schema = SubmissionSchema()
-    data = copy.deepcopy(document.data)
+    data = document.data  # read as it is; pruning (below) works on a copy, never on the document
     positions = {key: list(range(len(data[key]))) for key in _LISTS if isinstance(data.get(key), list)}
     problems: list[Problem] = []
     for attempt in range(6):
@@ -200,6 +200,8 @@ def build_submission(document: Document) -> Submission:
             loaded = schema.load(data, partial=attempt > 0)
             break
         except ValidationError as exc:
+            if data is document.data:
+                data = copy.deepcopy(data)
             found = flatten(exc.messages, data, schema)
             if attempt == 0:
                 problems = found
