@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coursereview.cli import _end_now
+from coursereview.__main__ import _end_now
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -54,7 +54,7 @@ def quiet_exit(monkeypatch: pytest.MonkeyPatch) -> None:
     def ended(code: int) -> None:
         raise _Ended(code)
 
-    monkeypatch.setattr("coursereview.cli.os._exit", ended)
+    monkeypatch.setattr("coursereview.__main__.os._exit", ended)
     monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
 
 
