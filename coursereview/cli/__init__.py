@@ -46,4 +46,3 @@ main.add_command(history_cmd)
 main.add_command(letter)
 main.add_command(render)
 main.add_command(example)
-
