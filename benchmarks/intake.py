@@ -52,7 +52,10 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 
 def filled_form(sessions: int, folder: Path) -> Path:
-    """Return a form made by `coursereview new` and filled with ``program(sessions)`` (rows added as needed)."""
+    """Return a form made by `coursereview new` and filled with ``program(sessions)`` (rows added as needed).
+
+    Rows are filled below the form's greyed example, which the importer leaves out while unchanged.
+    """
     import subprocess
 
     import docx
@@ -80,9 +83,10 @@ def filled_form(sessions: int, folder: Path) -> Path:
 
 
 def _fill_rows(t: Any, items: list[dict[str, Any]], fields: tuple[Field, ...]) -> None:
-    while len(t.rows) - 1 < len(items):
+    first = 3 if t.rows[1].cells[0].text.startswith("Example") else 1  # below the form's example and its note
+    while len(t.rows) - first < len(items):
         t.add_row()
-    for row, item in zip(t.rows[1:], items, strict=False):
+    for row, item in zip(t.rows[first:], items, strict=False):
         for cell, f in zip(row.cells, fields, strict=True):
             cell.text = _text(_get(item, f.path), f)
 

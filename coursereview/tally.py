@@ -114,7 +114,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     day_minutes: dict[dt.date, int] = {}
     for s in order:
         counted = 0
-        if not s.timed:
+        if not s.timed or s.date is None:
             note = "not counted: date or times missing or invalid"
         elif not counts(s, criteria):
             note = f"not counted: {s.kind} time is not contact time"

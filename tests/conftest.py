@@ -11,4 +11,5 @@ import pytest
 def _no_ambient_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run in an empty folder without $COURSEREVIEW_DB, so no coursereview.db of the developer's is read."""
     monkeypatch.delenv("COURSEREVIEW_DB", raising=False)
+    monkeypatch.delenv("COURSEREVIEW_PROFILE", raising=False)  # nor a profile of the developer's
     monkeypatch.chdir(tmp_path)

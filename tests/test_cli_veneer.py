@@ -77,7 +77,7 @@ def test_an_example_is_read_like_an_upload_named_by_its_shipped_name(name: str) 
     file = SHIPPED[name]
     submission = example_submission(name)
     assert submission.file == f"examples/{file}"
-    assert submission == read_submission((Path(str(examples_dir())) / file).read_bytes(), f"examples/{file}")
+    assert submission == read_submission((examples_dir() / file).read_bytes(), f"examples/{file}")
     assert submission.sha256 == load_submission(EXAMPLES / file).sha256
 
 

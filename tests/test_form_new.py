@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import io
+import itertools
+import os
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -17,6 +23,8 @@ from coursereview.criteria import resolve_criteria
 from coursereview.documents.form import INSTRUCTOR_ROWS, SESSION_ROWS
 from coursereview.documents.yaml_template import dump_submission, scalar
 from coursereview.intake import load_document, parse_text
+from coursereview.intake.fields import EXAMPLE_MARK
+from coursereview.word.reader import read_tables
 
 
 def _new(tmp_path: Path, name: str, *args: str) -> Path:
@@ -38,21 +46,25 @@ def test_word_form_has_instructions_areas_and_tables(tmp_path: Path) -> None:
     path = _new(tmp_path, "form.docx", "--kind", "academy")
     text = _text(path)
     criteria = resolve_criteria(None, "academy")
-    for needle in ("month/day/year (US order)", "Rows may be added", "instruction (the default",
-                   "basic, intermediate or advanced", criteria.ref, "One contact hour is 60 minutes",
-                   "Kind (instruction/exam/break/meal/social)", "Level (basic/intermediate/advanced)"):
+    for needle in ("month/day/year (US order)", "Need more rows?", "Instruction (a taught session",
+                   "Basic, Intermediate or Advanced", criteria.ref, "One contact hour is 60 minutes",
+                   "for example 8:30 AM or 1:15 PM", "What happens next", "janelong@iimc.com"):
         assert needle in text
+    for squeezed in ("instruction/exam", "basic/intermediate", "in-person/online"):
+        assert squeezed not in text  # allowed values are explained in the instructions, not in headers
     for area in criteria.areas:
         assert area.id in text and area.title in text
     document = docx.Document(str(path))
     sessions = next(t for t in document.tables if t.rows[0].cells[0].text.startswith("Date"))
     people = next(t for t in document.tables if t.rows[0].cells[1].text.startswith("Name"))
-    assert len(sessions.rows) == SESSION_ROWS + 1 and len(people.rows) == INSTRUCTOR_ROWS + 1
+    # the header, the example note, the example row, then the rows to fill in
+    assert len(sessions.rows) == SESSION_ROWS + 3 and len(people.rows) == INSTRUCTOR_ROWS + 3
     for table in document.tables:
         assert table.rows[0]._tr.trPr.xpath("./w:tblHeader"), "header rows repeat on every page"
-    program = next(t for t in document.tables if t.rows[0].cells[0].text == "Program")
-    kind_row = next(r for r in program.rows if r.cells[0].text.startswith("Kind"))
-    assert kind_row.cells[1].text == "academy"
+        assert table.rows[0].cells[0]._tc.xpath("./w:tcPr/w:shd/@w:fill"), "header rows are shaded"
+    program = next(rows for rows in read_tables(path.read_bytes(), "form.docx") if rows[0].cells[0] == "Program")
+    kind_row = next(r for r in program if r.cells[0].startswith("Kind"))
+    assert kind_row.cells[1] == "academy"
 
 
 def test_word_form_is_the_same_bytes_every_time(tmp_path: Path) -> None:
@@ -92,9 +104,19 @@ def test_blank_yaml_comments_say_what_yaml_accepts(tmp_path: Path, key: str, say
 
 def test_word_form_keeps_its_own_ways_of_writing_values(tmp_path: Path) -> None:
     text = _text(_new(tmp_path, "form.docx"))
-    for needle in ("Area (id or title)", "Instructors (ids, comma separated)", "Objectives (one per line)",
-                   "Association (one per line)"):
+    for needle in ("Area: the curriculum area the session counts toward, from the list below. Typing its title "
+                   "or its ID works too.", "Instructors\n(IDs, comma separated)", "Objectives\n(one per line)",
+                   "Association (one per line)", "Start\n(e.g. 8:30 AM)"):
         assert needle in text
+
+
+def test_blank_yaml_says_how_times_and_dates_may_be_written(tmp_path: Path) -> None:
+    text = _new(tmp_path, "blank.yaml").read_text()
+    start = next(line for line in text.splitlines() if line.strip().startswith("start:") and line.startswith("    "))
+    assert "a time of day, e.g. 8:30 AM, 1:15 PM, or 13:15 on the 24-hour clock" in start
+    assert "HH:MM" not in text and "8:30 AM or 13:00" not in text
+    date = next(line for line in text.splitlines() if line.strip().startswith("date:"))
+    assert "7/12/2027 (month/day/year)" in date
 
 
 def test_blank_docx_validates_to_findings(tmp_path: Path) -> None:
@@ -179,3 +201,121 @@ def test_blank_yaml_missing_values_point_at_their_empty_keys(tmp_path: Path) -> 
     email = next(i for i, line in enumerate(lines, 1) if line.startswith("    email:"))
     found = {f.path_text: f.location for f in check(load_submission(path)).findings if f.code == "S002"}
     assert (found["provider.director.email"].line, found["provider.director.email"].column) == (email, 5)
+
+
+# --- the form's layout and dropdowns ------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _tables_by_section(path: Path) -> list[tuple[Any, Any]]:
+    """Return (table, sectPr of the section holding it) for every top-level table, in document order."""
+    body = docx.Document(str(path)).element.body
+    out: list[tuple[Any, Any]] = []
+    waiting: list[Any] = []
+    for child in body:
+        if child.tag == _W + "tbl":
+            waiting.append(child)
+        ends = child if child.tag == _W + "sectPr" else child.find(f"{_W}pPr/{_W}sectPr")
+        if ends is not None:
+            out += [(table, ends) for table in waiting]
+            waiting = []
+    return out
+
+
+def _twips(element: Any, path: str, attribute: str) -> int:
+    return int(element.find(path).get(_W + attribute))
+
+
+@pytest.mark.parametrize("kind", ["institute", "academy", "association"])
+def test_every_table_fits_the_text_width_of_its_page(tmp_path: Path, kind: str) -> None:
+    path = _new(tmp_path, "form.docx", "--kind", kind)
+    seen = {}
+    for table, section in _tables_by_section(path):
+        page_width = _twips(section, f"{_W}pgSz", "w")
+        text_width = page_width - _twips(section, f"{_W}pgMar", "left") - _twips(section, f"{_W}pgMar", "right")
+        columns = [int(c.get(_W + "w")) for c in table.iter(_W + "gridCol")]
+        first = "".join(t.text for t in table.find(_W + "tr").find(_W + "tc").iter(_W + "t"))
+        assert sum(columns) <= text_width, f"the {first!r} table is {sum(columns)} twips on {text_width}"
+        for row in table.iter(_W + "tr"):
+            widths = [int(w.get(_W + "w")) for w in row.iter(_W + "tcW")]
+            assert sum(widths) <= text_width
+        landscape = page_width > _twips(section, f"{_W}pgSz", "h")
+        seen[first.split("(")[0]] = (landscape, text_width)
+    assert seen["Date"] == (True, 14400)  # the sessions: 10 inches across a landscape page
+    for name in ("Provider", "Program", "ID", "Curriculum area"):
+        assert seen[name] == (False, 10080)  # 7 inches across a portrait page
+
+
+def _controls(cell: Any) -> list[tuple[list[tuple[str, str]], bool, str]]:
+    """Return each dropdown in a python-docx cell as (items as (value, shown), showing placeholder, text)."""
+    out = []
+    for sdt in cell._tc.iter(_W + "sdt"):
+        items = [(i.get(_W + "value"), i.get(_W + "displayText")) for i in sdt.iter(_W + "listItem")]
+        placeholder = sdt.find(f"{_W}sdtPr/{_W}showingPlcHdr") is not None
+        out.append((items, placeholder, "".join(t.text for t in sdt.iter(_W + "t"))))
+    return out
+
+
+def test_the_form_offers_dropdowns_for_every_choice(tmp_path: Path) -> None:
+    from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
+
+    path = _new(tmp_path, "form.docx", "--kind", "academy")
+    criteria = resolve_criteria(None, "academy")
+    document = docx.Document(str(path))
+    sessions = next(t for t in document.tables if t.rows[0].cells[0].text.startswith("Date"))
+    columns = [c.text.split("\n")[0] for c in sessions.rows[0].cells]
+    for row in sessions.rows[3:]:
+        kind, area, level = (_controls(row.cells[columns.index(name)]) for name in ("Kind", "Area", "Level"))
+        assert kind == [([(k, k.capitalize()) for k in SESSION_KINDS], True, "Choose…")]
+        assert level == [([(v, v.capitalize()) for v in LEVELS], True, "Choose…")]
+        assert area == [([(a.id, a.title) for a in criteria.areas], True, "Choose…")]
+        assert not [c for name in columns if name not in ("Kind", "Area", "Level")
+                    for c in _controls(row.cells[columns.index(name)])]  # dates and times are plain text
+    program = next(t for t in document.tables if t.rows[0].cells[0].text == "Program")
+    answers = {row.cells[0].paragraphs[0].text.split(" (")[0]: _controls(row.cells[1]) for row in program.rows[1:]}
+    assert answers["Kind"] == [([(k, k.capitalize()) for k in KINDS], False, "Academy")]
+    assert answers["Delivery"] == [([(d, d.replace("-", " ").capitalize()) for d in DELIVERY], True, "Choose…")]
+    assert sum(1 for controls in answers.values() if controls) == 2
+
+
+def test_the_example_rows_are_grey_marked_and_not_read(tmp_path: Path) -> None:
+    path = _new(tmp_path, "form.docx")
+    document = docx.Document(str(path))
+    for first in ("ID", "Date"):
+        table = next(t for t in document.tables if t.rows[0].cells[0].text.startswith(first))
+        note, example = table.rows[1], table.rows[2]
+        assert note.cells[0].text.startswith(EXAMPLE_MARK) and len(note._tr.findall(_W + "tc")) == 1
+        runs = [r for c in example.cells for p in c.paragraphs for r in p.runs]
+        assert runs and all(str(r.font.color.rgb) == "767676" for r in runs)
+    data = load_document(path).data
+    assert (data["instructors"], data["sessions"]) == ([], [])
+
+
+def _header_words(path: Path) -> set[str]:
+    words = set()
+    for rows in read_tables(path.read_bytes(), path.name):
+        words.update(w for w in re.findall(r"[A-Za-z]+", " ".join(rows[0].cells)) if len(w) > 1)
+    return words
+
+
+@pytest.mark.libreoffice
+def test_printed_headers_keep_their_words_whole_and_every_row_shows(tmp_path: Path) -> None:
+    from coursereview.documents.pdf import docx_to_pdf, find_soffice
+
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) and pdftotext are required in CI")
+        pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
+    path = _new(tmp_path, "form.docx")
+    pdf = docx_to_pdf(path.read_bytes())
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    tokens = [w for w in (re.sub(r"[^A-Za-z]", "", t) for t in text.split()) if w]
+    broken = {a + b for a, b in itertools.pairwise(tokens)} & _header_words(path)
+    assert not broken, f"header words broken across lines: {sorted(broken)}"
+    flat = " ".join(text.split())
+    for needle in (EXAMPLE_MARK, "The Role of the Municipal Clerk", "20 years as clerk; IIMC Academy faculty",
+                   "Role of the Clerk (technical)", "Page 1 of"):
+        assert needle in flat
+    in_text = sum(p.text.count("Choose…") for p in docx.Document(str(path)).paragraphs)
+    assert flat.count("Choose…") == 3 * SESSION_ROWS + 1 + in_text  # each row's kind, area and level; delivery

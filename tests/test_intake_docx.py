@@ -12,11 +12,13 @@ from typing import Any
 import docx
 import pytest
 from click.testing import CliRunner
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from coursereview.check import check, load_submission
 from coursereview.cli import main
 from coursereview.intake import load_document
-from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.intake.form import read_form
 from coursereview.parsing import clean, parse_date, parse_time
 
@@ -131,8 +133,46 @@ def find_table(document: Any, first_header: str, second_header: str = "") -> Any
     raise AssertionError(first_header)
 
 
-def fill_form(form: Path, data: dict[str, Any], out: Path, us: bool = True) -> Path:
-    """Fill the blank form ``form`` with submission ``data`` and save it as ``out``."""
+def first_free_row(table: Any) -> int:
+    """Return the index of the first row under the form's example row: the first a director fills in."""
+    for i, row in enumerate(table.rows):
+        if row.cells[0].text.startswith(EXAMPLE_MARK):
+            return i + 2
+    return 1
+
+
+def pick(cell: Any, value: str) -> bool:
+    """Choose ``value`` in the dropdown in ``cell`` as Word does; return False when the list has no such item.
+
+    Word writes the item's display text into the control and drops the placeholder flag;
+    the item's value stays in the list (w:listItem/@w:value).
+    """
+    sdt = next(cell._tc.iter(qn("w:sdt")), None)
+    if sdt is None:
+        return False
+    items = {i.get(qn("w:value")): i.get(qn("w:displayText")) for i in sdt.iter(qn("w:listItem"))}
+    if value not in items:
+        return False
+    props, content = sdt.find(qn("w:sdtPr")), sdt.find(qn("w:sdtContent"))
+    for flag in props.findall(qn("w:showingPlcHdr")):
+        props.remove(flag)
+    for child in list(content):
+        content.remove(child)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = items[value]
+    run.append(text)
+    content.append(run)
+    return True
+
+
+def fill_form(form: Path, data: dict[str, Any], out: Path, us: bool = True, dropdowns: bool = False,
+              over_example: bool = False) -> Path:
+    """Fill the blank form ``form`` with submission ``data`` and save it as ``out``.
+
+    Values are typed into the cells (replacing any dropdown), or with ``dropdowns`` picked from
+    the cell's list when it has the value. ``over_example`` types the first row over the example.
+    """
     document = docx.Document(str(form))
     for title, fields in (("Provider", PROVIDER), ("Program", PROGRAM)):
         section = data.get(title.lower()) or {}
@@ -143,16 +183,23 @@ def fill_form(form: Path, data: dict[str, Any], out: Path, us: bool = True) -> P
             value: Any = section
             for part in f.path:
                 value = value.get(part) if isinstance(value, dict) else None
-            value_cell.text = "" if value is None else _cell_value(f, value, us)
+            if not (dropdowns and value is not None and pick(value_cell, str(value))):
+                value_cell.text = "" if value is None else _cell_value(f, value, us)
     for first, key, fields in (("ID", "instructors", INSTRUCTORS), ("Date", "sessions", SESSIONS)):
         table = find_table(document, first, fields[1].label)
+        start = first_free_row(table) - (1 if over_example else 0)
+        if over_example:
+            for cell in table.rows[start].cells:
+                cell.text = ""
         items = data.get(key) or []
-        while len(table.rows) - 1 < len(items):
+        while len(table.rows) - start < len(items):
             table.add_row()
-        for row, item in zip(table.rows[1:], items, strict=False):
+        for row, item in zip(table.rows[start:], items, strict=False):
             for cell, f in zip(row.cells, fields, strict=True):
-                if item.get(f.key) is not None:
-                    cell.text = _cell_value(f, item[f.key], us)
+                value = item.get(f.key)
+                if value is None or (dropdowns and pick(cell, str(value))):
+                    continue
+                cell.text = _cell_value(f, value, us)
     document.save(str(out))
     return out
 
@@ -257,20 +304,79 @@ def test_import_refuses_to_overwrite_and_writes_clean_yaml(tmp_path: Path, blank
     assert load_document(out).data == normalise(FIXTURE)
 
 
+def _chosen(path: Path) -> list[str]:
+    """Return the text of every dropdown in the form at ``path`` that has an item chosen."""
+    body = docx.Document(str(path)).element.body
+    return ["".join(t.text for t in sdt.iter(qn("w:t"))) for sdt in body.iter(qn("w:sdt"))
+            if sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is None]
+
+
+def test_dropdown_choices_and_typed_text_import_alike(tmp_path: Path, blank_form: Path) -> None:
+    typed = fill_form(blank_form, FIXTURE, tmp_path / "typed.docx")
+    picked = fill_form(blank_form, FIXTURE, tmp_path / "picked.docx", dropdowns=True)
+    shown = _chosen(picked)
+    assert shown.count("Role of the Clerk (technical)") == 2 and "In person" in shown and "Institute" in shown
+    assert "Intermediate" in shown and "Break" in shown  # items picked by their display text
+    assert read_form(picked).data == read_form(typed).data == normalise(FIXTURE)
+    assert _findings(picked) == _findings(typed)
+
+
+def test_the_example_row_is_left_out_only_while_unchanged(tmp_path: Path, blank_form: Path) -> None:
+    document = docx.Document(str(blank_form))
+    sessions = find_table(document, "Date", "Start")
+    first = first_free_row(sessions)
+    example = [c.text for c in sessions.rows[first - 1].cells]
+    for cell, text in zip(sessions.rows[first].cells, example, strict=True):
+        cell.text = text  # a real session that looks just like the example
+    kept = tmp_path / "kept.docx"
+    document.save(str(kept))
+    [session] = read_form(kept).data["sessions"]
+    assert (session["title"], session["date"], session["start"]) == ("The Role of the Municipal Clerk",
+                                                                    "2027-07-12", "08:30")
+    assert read_form(kept).sources.value(("sessions", 0, "title")).where == 'sessions table, row 1, column "Title"'
+
+    sessions.rows[first - 1].cells[4].text = "Welcome"  # the example, changed, is a session of the program
+    changed = tmp_path / "changed.docx"
+    document.save(str(changed))
+    form = read_form(changed)
+    assert [s["title"] for s in form.data["sessions"]] == ["Welcome", "The Role of the Municipal Clerk"]
+    assert form.sources.value(("sessions", 0, "title")).where == 'sessions table, row 1, column "Title"'
+    assert form.sources.value(("sessions", 1, "title")).where == 'sessions table, row 2, column "Title"'
+
+    note = sessions.rows[first - 2]._tr
+    note.getparent().remove(note)  # without its note, the grey row is an ordinary row
+    unmarked = tmp_path / "unmarked.docx"
+    document.save(str(unmarked))
+    assert len(read_form(unmarked).data["sessions"]) == 2
+
+
+def test_rows_typed_over_the_example_count_from_it(tmp_path: Path, blank_form: Path) -> None:
+    data = copy.deepcopy(FIXTURE)
+    data["instructors"].reverse()  # FIXTURE's first instructor is the example's, typed over it unchanged
+    filled = fill_form(blank_form, data, tmp_path / "over.docx", over_example=True)
+    form = read_form(filled)
+    assert form.data == normalise(data)
+    assert form.sources.value(("sessions", 2, "end")).where == 'sessions table, row 3, column "End"'
+    assert form.sources.value(("instructors", 0, "id")).where == 'instructors table, row 1, column "ID"'
+
+
 @pytest.mark.libreoffice
-def test_a_form_resaved_by_libreoffice_imports_the_same(tmp_path: Path, blank_form: Path) -> None:
+def test_forms_resaved_by_libreoffice_import_the_same(tmp_path: Path, blank_form: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice (soffice) is required in CI")
         pytest.skip("LibreOffice (soffice) is not installed")
-    filled = fill_form(blank_form, FIXTURE, tmp_path / "filled.docx")
+    typed = fill_form(blank_form, FIXTURE, tmp_path / "filled.docx")
+    picked = fill_form(blank_form, FIXTURE, tmp_path / "picked.docx", dropdowns=True)
     outdir = tmp_path / "lo"
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-                    "docx:MS Word 2007 XML", "--outdir", str(outdir), str(filled)],
+                    "docx:MS Word 2007 XML", "--outdir", str(outdir), str(typed), str(picked)],
                    check=True, capture_output=True, timeout=180)
-    resaved = outdir / "filled.docx"
-    assert resaved.read_bytes() != filled.read_bytes()
-    assert read_form(resaved).data == normalise(FIXTURE)
-    assert _findings(resaved) == _findings(filled)
+    for original in (typed, picked):
+        resaved = outdir / original.name
+        assert resaved.read_bytes() != original.read_bytes()
+        assert read_form(resaved).data == normalise(FIXTURE), original.name
+        assert _findings(resaved) == _findings(original)
+    assert sorted(_chosen(outdir / picked.name)) == sorted(_chosen(picked))  # the dropdowns survive the re-save

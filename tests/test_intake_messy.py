@@ -40,6 +40,12 @@ def _set_row(table: Any, r: int, values: dict[str, str]) -> None:
         cells[SESSION_COLUMNS.index(key)].text = value
 
 
+def _delete_example(table: Any) -> None:
+    """Delete the form's example note and example row, as a director may."""
+    for row in table.rows[1:3]:
+        row._tr.getparent().remove(row._tr)
+
+
 @pytest.fixture()
 def messy(tmp_path: Path) -> Path:
     blank = tmp_path / "blank.docx"
@@ -54,10 +60,12 @@ def messy(tmp_path: Path) -> Path:
         "End date": "7/13/2027", "Delivery": "In person", "Learning assessment": "Plan",
         "Attendance": "Sign-in sheet", "Certificate": "certificate.pdf"})
     people = _table(document, "ID", "Name")
+    _delete_example(people)
     for row, (ident, name) in zip(people.rows[1:], [("jdoe", "Jane Doe, MMC"), ("asmith", "Al Smith")],
                                   strict=False):
         row.cells[0].text, row.cells[1].text, row.cells[3].text = ident, name, "Qualified"
     sessions = _table(document, "Date", "Start")
+    _delete_example(sessions)
     # row 1: text split across runs, a non-breaking space, titles and names instead of ids, bullets
     _set_row(sessions, 1, {"date": "July 12, 2027", "start": "8:30 AM", "end": "10:00 AM", "kind": "Instruction",
                            "area": "role of the clerk (technical)", "level": "Basic",

@@ -116,3 +116,49 @@ def test_only_the_word_layer_touches_word_internals(what: str, pattern: str) -> 
     found = [f"{p.relative_to(PACKAGE.parent)}:{n}" for p in _outside_word()
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.search(pattern, line)]
     assert not found, f"{what} outside coursereview/word: {found}"
+
+
+def test_a_dropdown_reads_as_nothing_until_chosen_then_as_the_value_of_the_item() -> None:
+    from coursereview.word.controls import PLACEHOLDER, Choice, Dropdown
+    from coursereview.word.markup import Banner
+
+    items = [Choice("clerk-role", "Role of the Clerk"), Choice("in-person", "In person")]
+    doc = Writer()
+    note = Banner("A note across the table", "EDEDED")
+    rows = [note, [Dropdown(items, "Area"), Dropdown(items, selected="in-person")]]
+    doc.table(rows, header=["A", "B"], look=TableLook(doc.style_id("Table Grid"), padding=72))
+    raw = doc.save()
+    [rows] = read_tables(raw, "controls.docx")
+    assert rows[1].single and rows[1].cells == ("A note across the table", "")
+    assert rows[2].cells == ("", "in-person")
+    table = _open(raw).tables[0]
+    assert table._tbl.xpath("./w:tblPr/w:tblCellMar/w:left/@w:w") == ["72"]
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    sdt = table.rows[2].cells[0]._tc.xpath(".//w:sdt")[0]
+    assert sdt.xpath("./w:sdtPr/w:showingPlcHdr", namespaces=ns)
+    assert sdt.xpath("string(./w:sdtContent)", namespaces=ns) == PLACEHOLDER
+    shown = sdt.xpath("./w:sdtPr/w:dropDownList/w:listItem/@w:displayText", namespaces=ns)
+    assert shown == ["Role of the Clerk", "In person"]
+    assert sdt.getparent().tag.endswith("}p")  # inline, inside the cell's paragraph: LibreOffice keeps it
+
+
+def test_a_control_around_a_paragraph_and_text_typed_into_a_combo_box_read_as_written() -> None:
+    doc = Writer()
+    doc.table([["x", "y"]])
+    raw = doc.save()
+    document = _open(raw)
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    from docx.oxml import parse_xml
+
+    first, second = document.tables[0].rows[0].cells
+    first._tc.append(parse_xml(
+        f'<w:sdt {ns}><w:sdtPr><w:dropDownList><w:listItem w:displayText="Basic" w:value="basic"/></w:dropDownList>'
+        '</w:sdtPr><w:sdtContent><w:p><w:r><w:t>Basic</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    second._tc.append(parse_xml(
+        f'<w:p {ns}><w:sdt><w:sdtPr><w:comboBox><w:listItem w:displayText="Basic" w:value="basic"/></w:comboBox>'
+        '</w:sdtPr><w:sdtContent><w:r><w:t>Very </w:t></w:r><w:r><w:t>basic</w:t></w:r></w:sdtContent></w:sdt>'
+        '<w:r><w:t>!</w:t></w:r></w:p>'))
+    out = io.BytesIO()
+    document.save(out)
+    [rows] = read_tables(out.getvalue(), "controls.docx")
+    assert rows[0].cells == ("x\nbasic", "y\nVery basic!")

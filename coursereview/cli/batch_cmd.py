@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,10 +19,14 @@ from coursereview.cli.common import (
     db_option,
     end_with,
     one_line_errors,
+    profile_option,
     register_path,
     register_to_read,
 )
 from coursereview.io import check_writable, write_atomic
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 
 @click.command()
@@ -35,14 +39,19 @@ from coursereview.io import check_writable, write_atomic
               help="Processes to run at once. Default: one per core; 1 runs in this process.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @click.option("--force", is_flag=True, help="Redo every submission, even unchanged ones, and replace files.")
+@db_option("Decision register: show IIMC's latest recorded decision on each submission in summary.html. "
+           "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
+@profile_option()
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool) -> None:
+          force: bool, db: str | None, profile: Profile) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
     glob patterns. Each submission's review documents go to OUTDIR as <name>-review.<format>,
-    with summary.csv, summary.json and summary.html listing every submission. A file that
+    with summary.csv, summary.json and summary.html listing every submission (summary.html is a
+    dashboard: counts by verdict, the submissions by verdict then date received, and IIMC's
+    recorded decision from the register, --db). A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
     A folder or pattern that holds no submission is reported the same way (and when nothing
     at all is found, nothing is written).
@@ -57,6 +66,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
+    register = register_to_read(db)
     out = Path(outdir)
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     show_bar = sys.stderr.isatty() and not os.environ.get("CI")
@@ -73,7 +83,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
         from coursereview.word.package import source_date
 
         result = run_batch(paths, out, wanted, workers, criteria_ref, force, progress, source_date(),
-                           create_outdir=True)
+                           create_outdir=True, profile=profile, register=register)
     for row in result.rows:
         if row.status == UNREADABLE:
             click.echo(row.reason, err=True)
@@ -117,8 +127,6 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
         raise Fail("give either --approve or --return, not both")
     if not (approve or return_):
         raise Fail("give --approve or --return")
-    if return_ and not note.strip():
-        raise Fail("a return needs --note saying what is still required")
     decision = "approved" if approve else "returned"
     db = register_path(db)  # the only command that creates a register
     review = check(load_submission(file), criteria_ref)
@@ -166,29 +174,44 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The letter (.docx).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The letter: .docx, or .pdf (made with LibreOffice, which must be installed).")
+@click.option("--draft", is_flag=True,
+              help="Write a draft, marked DRAFT on every page, when no decision is recorded yet.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @db_option()
+@profile_option()
 @one_line_errors
-def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: str | None) -> None:
-    """Write the status letter to the provider: approved, or returned with what is still required.
+def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str | None, db: str | None,
+           profile: Profile) -> None:
+    """Write the decision letter to the provider: approved, or returned with what is still required.
 
-    The newest decision recorded for the submission decides which letter it is; without one, the
-    tool's verdict does. A returned letter lists every error the check found, in plain words, with
-    where to fix it. The date in the letter is the recorded decision's (no date without one).
-    The same submission, decision and SOURCE_DATE_EPOCH give the same bytes: SOURCE_DATE_EPOCH
-    (seconds since 1970) sets the times in the document's properties and zip, else 2000-01-01.
+    The newest decision recorded for the submission (see `coursereview decide`) decides which
+    letter it is and gives its date. Without a recorded decision the letter is refused, unless
+    --draft asks for a draft: marked DRAFT on every page and following the tool's verdict. A
+    returned letter numbers what is still required, in plain words, with where it is (the
+    session and its day, or the Word form's table, row and column) and how to put it right.
+    The letterhead, contact facts and signatory come from the organisation profile (--profile).
+    The same submission, decision and SOURCE_DATE_EPOCH give the same bytes.
 
     \b
     Example:
+      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" --note "See the list"
       coursereview letter examples/not-approvable.yaml -o status-update.docx
+      coursereview letter examples/academy.yaml -o draft.pdf --draft
     """
     from coursereview.documents.letter import build_letter, letter_kind
     from coursereview.word.package import source_date
 
-    if Path(output).suffix.lower() != ".docx":
-        raise Fail(f"{output}: a letter is a Word document; give a .docx name")
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise Fail(f"{output}: a letter is a Word document or a PDF; give a .docx or .pdf name")
+    if suffix == ".pdf":
+        from coursereview.documents.pdf import find_soffice
+
+        if not find_soffice():
+            raise Fail(f"{output}: a PDF needs LibreOffice (soffice), which is not installed; write .docx instead")
     check_writable(output, force)
     path = register_to_read(db)
     review = check(load_submission(file), criteria_ref)
@@ -197,13 +220,22 @@ def letter(file: str, output: str, force: bool, criteria_ref: str | None, db: st
         from coursereview.staff.register import latest_decision
 
         decision = latest_decision(path, review.submission.sha256)
-    data = build_letter(review, decision, source_date())
-    write_atomic(output, data, force)
-    if decision is None:
+    if decision is None and not draft:
         where = f"in {path}" if path else f"(no decision register {register_path(db)} here)"
-        click.echo(f"{file}: no decision recorded {where}; the letter follows the tool's verdict", err=True)
-    source = f"decision by {decision.reviewer}" if decision else f"verdict: {review.verdict_text}"
-    click.echo(f"{output}: {letter_kind(review, decision)} letter ({source})")
+        raise Fail(f"{file}: no decision recorded {where}; record one with `coursereview decide {file} --approve "
+                   "--reviewer NAME` (or --return with --note), or write a draft with --draft")
+    data = build_letter(review, decision, source_date(), profile=profile, draft=draft)
+    if suffix == ".pdf":
+        from coursereview.documents.pdf import docx_to_pdf
+
+        data = docx_to_pdf(data)
+    write_atomic(output, data, force)
+    kind = letter_kind(review, decision)
+    if decision is None:
+        click.echo(f"{output}: DRAFT {kind} letter (no decision recorded; it follows the verdict: "
+                   f"{review.verdict_text})")
+    else:
+        click.echo(f"{output}: {kind} letter (decision by {decision.reviewer}){' marked DRAFT' if draft else ''}")
 
 
 def _history_line(entry: Any) -> str:

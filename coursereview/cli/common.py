@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from coursereview.errors import CourseReviewError
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 from coursereview.staff import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -114,3 +117,23 @@ def register_to_read(db: str | None) -> str | None:
     if not Path(register_path(db)).exists():
         raise Fail(f"{db}: no such decision register")
     return db
+
+
+PROFILE_HELP = ("The organisation profile (YAML) whose letterhead, contact facts, signatory and date style the "
+                "document carries. Default: $COURSEREVIEW_PROFILE, else IIMC's Education Department.")
+
+
+def profile_option() -> Callable[[F], F]:
+    """Return the --profile option of every command that writes a document: the loaded Profile, checked at once."""
+    return click.option("--profile", "profile", metavar="FILE", envvar="COURSEREVIEW_PROFILE", show_envvar=True,
+                        default=None, callback=_load_profile, help=PROFILE_HELP)
+
+
+def _load_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> Profile:
+    """Return the profile named by --profile or $COURSEREVIEW_PROFILE (the shipped one when neither is given)."""
+    from coursereview.documents.profile import load_profile
+
+    try:
+        return load_profile(value or None)
+    except CourseReviewError as exc:
+        raise Fail(f"cannot use the profile: {exc}") from None

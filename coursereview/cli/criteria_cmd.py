@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from coursereview.cli.common import Failed, one_line_errors
+from coursereview.cli.common import Failed, one_line_errors, profile_option
 from coursereview.criteria import check_criteria_file, load_criteria_file, resolve_criteria, shipped_criteria
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 
 @click.group()
@@ -33,8 +38,9 @@ def list_() -> None:
               help="text (default, to stdout), or a document: docx, md or html (from the -o suffix if not given).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the document to this file.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@profile_option()
 @one_line_errors
-def show(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
+def show(ref: str, fmt_: str | None, output: str | None, force: bool, profile: Profile) -> None:
     """Print a readable summary of every rule and curriculum area of a criteria set.
 
     With --format docx, md or html, write it as a document instead: areas, hours, points,
@@ -48,7 +54,7 @@ def show(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
     if output or fmt_ not in (None, "text"):
         from coursereview.cli.form_cmd import write_criteria_document
 
-        write_criteria_document(ref, fmt_, output, force)
+        write_criteria_document(ref, fmt_, output, force, profile)
         return
     from coursereview.criteria.describe import criteria_text  # here: only this command describes a set
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors
+from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors, profile_option
 from coursereview.criteria import resolve_criteria
 from coursereview.io import check_writable, write_atomic
 from coursereview.vocabulary import KINDS
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 
 @click.command("new")
@@ -20,8 +24,9 @@ from coursereview.vocabulary import KINDS
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE",
               help=CRITERIA_HELP + " Default: the newest set for --kind.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@profile_option()
 @one_line_errors
-def new(output: str, kind: str, criteria_ref: str | None, force: bool) -> None:
+def new(output: str, kind: str, criteria_ref: str | None, force: bool, profile: Profile) -> None:
     """Write a blank submission to fill in: a Word form (.docx) or a commented YAML file.
 
     The form lists the curriculum areas and the hours the criteria set requires, then has tables
@@ -43,11 +48,11 @@ def new(output: str, kind: str, criteria_ref: str | None, force: bool) -> None:
     if suffix == ".docx":
         from coursereview.documents.form import build_form
 
-        data: bytes | str = build_form(criteria, kind, criteria_ref)
+        data: bytes | str = build_form(criteria, kind, criteria_ref, profile)
     else:
         from coursereview.documents.yaml_template import blank_submission
 
-        data = blank_submission(criteria, kind, criteria_ref)
+        data = blank_submission(criteria, kind, criteria_ref, profile)
     write_atomic(output, data, force)
     click.echo(f"{output}: blank {kind} {'Word form' if suffix == '.docx' else 'YAML submission'} "
                f"for {criteria.ref}", err=True)
@@ -81,7 +86,8 @@ def import_(form: str, output: str, force: bool) -> None:
     click.echo(f"{output}: {len(sessions)} sessions imported from {form}", err=True)
 
 
-def write_criteria_document(ref: str, fmt_: str | None, output: str | None, force: bool) -> None:
+def write_criteria_document(ref: str, fmt_: str | None, output: str | None, force: bool,
+                            profile: Profile | None = None) -> None:
     """Write criteria set ``ref`` as a docx, md or html document (``criteria show --format``)."""
     from coursereview.documents.criteria_doc import FORMATS, criteria_document
 
@@ -93,7 +99,7 @@ def write_criteria_document(ref: str, fmt_: str | None, output: str | None, forc
         raise Fail("a docx document needs a file: give -o FILE.docx")
     if output:
         check_writable(output, force)
-    data = criteria_document(resolve_criteria(ref), fmt_)
+    data = criteria_document(resolve_criteria(ref), fmt_, profile)
     if output:
         write_atomic(output, data, force)
         click.echo(f"{output}: criteria document ({fmt_})", err=True)

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coursereview.check import check, example_submission, load_submission, shipped_examples
-from coursereview.cli.common import CRITERIA_HELP, Fail, db_option, end_with, one_line_errors, register_to_read
+from coursereview.cli.common import (
+    CRITERIA_HELP,
+    Fail,
+    db_option,
+    end_with,
+    one_line_errors,
+    profile_option,
+    register_to_read,
+)
 from coursereview.documents import FORMATS, TEXT_FORMATS, format_for, source_date
 from coursereview.documents import render as render_review
 from coursereview.io import check_writable, write_atomic
 from coursereview.review import Decision, Review
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 
 @click.command()
@@ -25,9 +37,10 @@ from coursereview.review import Decision, Review
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @db_option("Decision register: show IIMC's latest recorded decision in the approval block. "
            "Default: coursereview.db here if it exists, or $COURSEREVIEW_DB.")
+@profile_option()
 @one_line_errors
 def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: str | None,
-           db: str | None) -> None:
+           db: str | None, profile: Profile) -> None:
     """Render the review document of a submission: docx, html, md or json.
 
     FILE is a YAML, JSON or Word (.docx) submission. The document has the title block, verdict,
@@ -54,7 +67,7 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
     path = register_to_read(db)
     review = check(load_submission(file), criteria_ref)
     decision = _latest_decision(path, review) if path else None
-    data = render_review(review, fmt, decision, stamp=source_date())
+    data = render_review(review, fmt, decision, stamp=source_date(), profile=profile)
     summary = f"{review.verdict_text}: {review.tally.summary()}"
     if to_stdout:
         sys.stdout.buffer.write(data)
@@ -73,8 +86,9 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
 @click.option("--format", "formats", default="docx", show_default=True, metavar="FORMATS",
               help=f"Comma-separated formats to write: {', '.join(FORMATS)}.")
 @click.option("--force", is_flag=True, help="Replace files that exist.")
+@profile_option()
 @one_line_errors
-def example(name: str | None, out_dir: str | None, formats: str, force: bool) -> None:
+def example(name: str | None, out_dir: str | None, formats: str, force: bool, profile: Profile) -> None:
     """Render the shipped example submissions as review examples.
 
     Without -o, list the shipped examples. With -o DIR, render NAME (or every example) into
@@ -105,7 +119,7 @@ def example(name: str | None, out_dir: str | None, formats: str, force: bool) ->
     folder.mkdir(parents=True, exist_ok=True)
     for key, fmt, target in targets:
         review = reviews[key]
-        write_atomic(target, render_review(review, fmt, stamp=source_date()), force)
+        write_atomic(target, render_review(review, fmt, stamp=source_date(), profile=profile), force)
         click.echo(f"wrote {target} ({review.verdict_text}: {review.tally.summary()})")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coursereview.criteria.sets import CriteriaSet, Rule
 from coursereview.findings import RULES
 from coursereview.wording import fmt, number
@@ -11,6 +13,24 @@ BASIS_TEXT = {
     "observed": "every approved program read does it, but no IIMC text was found; a breach is a warning.",
     "provisional": "our own reasonable reading, to be replaced when IIMC's text is at hand; a breach is a warning.",
 }
+
+
+# What only the people who encoded a criteria set can read: their working notes ("shared/domain.md",
+# "seed 000") and instructions for editing the file (a data key such as "min_hours").
+_INTERNAL = re.compile(r"shared/|\b[\w-]+\.md\b|\bseeds?\b(?:\s+\d+)?|\b[a-z]+_[a-z_]+\b", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
+
+
+def public_text(text: str) -> str:
+    """Return a source or note of a criteria set with what cites internal notes left out.
+
+    A parenthesis citing an internal note goes ("... half hours (shared/domain.md)" -> "... half
+    hours"), and so does a clause (between semicolons) that names one or a data key. What is left
+    cites public documents only; the empty string when nothing is.
+    """
+    kept = _PARENTHESIS.sub(lambda m: "" if _INTERNAL.search(m.group(1)) else m.group(0), text)
+    clauses = [c.strip() for c in kept.split(";")]
+    return "; ".join(c for c in clauses if c and not _INTERNAL.search(c))
 
 
 def rule_sentence(rule: Rule) -> str:
@@ -33,7 +53,8 @@ def hours_lines(criteria: CriteriaSet) -> list[str]:
         f"One contact hour is {criteria.hour_minutes} minutes of {' or '.join(counted)}"
         + (f"; {', '.join(not_counted)} count no hours." if not_counted else "."),
         f"A participant earns 1 point per {number(p.hours_per_point)} contact hours, in steps of "
-        f"{number(p.unit)} point rounded down, as {p.category} ({p.basis}: {p.source}).",
+        f"{number(p.unit)} point rounded down, as {p.category} ({p.basis}"
+        + (f": {public_text(p.source)})." if public_text(p.source) else ")."),
         "Simultaneous sessions (tracks) count once toward the program's contact hours.",
     ]
 

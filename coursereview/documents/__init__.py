@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from coursereview.documents.profile import Profile
 from coursereview.review import Decision, Review
 from coursereview.word.package import DEFAULT_STAMP, source_date
 
@@ -29,8 +30,9 @@ def format_for(path: str | Path, given: str | None = None) -> str:
 
 
 
-def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt.datetime | None = None) -> bytes:
-    """Return the review document of ``review`` in format ``fmt`` as bytes.
+def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt.datetime | None = None,
+           profile: Profile | None = None) -> bytes:
+    """Return the review document of ``review`` in format ``fmt`` as bytes, issued by ``profile`` (default: IIMC's).
 
     The same review gives the same bytes: a docx is stamped with ``stamp`` (default 2000-01-01;
     the CLI passes ``source_date()``, which honours SOURCE_DATE_EPOCH), never with the clock.
@@ -41,7 +43,7 @@ def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     from coursereview.documents.review_context import review_context
 
-    ctx = review_context(review, decision)
+    ctx = review_context(review, decision, profile)
     if fmt == "docx":
         from coursereview.documents.review_docx import build_docx
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -50,6 +51,15 @@ class Profile:
             return f"{day.day} {day:%B %Y}"
         return f"{day:%B} {day.day}, {day.year}"
 
+    @property
+    def issuer(self) -> str:
+        """Return who issues the documents as a sentence names them: "IIMC Education Department"."""
+        return " ".join(x for x in (self.short_name, self.department) if x)
+
+    def send_to(self) -> str:
+        """Return where a provider sends a submission: the issuer and its e-mail address."""
+        return f"{self.issuer}, {self.email}" if self.email else self.issuer
+
     def contact_lines(self) -> list[str]:
         """Return the letterhead's contact lines: address lines, then phone, e-mail and web on one line."""
         reach = " | ".join(x for x in (self.phone, self.email, self.web) if x)
@@ -84,14 +94,19 @@ class _ProfileSchema(Schema):
 def load_profile(path: str | FsPath | None = None) -> Profile:
     """Return the profile in ``path`` (YAML), or the shipped default (IIMC's Education Department) for None."""
     if path is None:
-        raw = (templates_dir() / "profile.yaml").read_bytes()
-        return _from_bytes(raw, "profile.yaml", None)
+        return _shipped()
     path = FsPath(path)
     try:
         raw = read_bytes(path)
     except CourseReviewError as exc:
         raise ProfileError(str(exc)) from None
     return _from_bytes(raw, path.name, path.parent)
+
+
+@functools.cache
+def _shipped() -> Profile:
+    """Return the shipped profile, read once (every document of a batch is issued by it)."""
+    return _from_bytes((templates_dir() / "profile.yaml").read_bytes(), "profile.yaml", None)
 
 
 def _from_bytes(raw: bytes, name: str, folder: FsPath | None) -> Profile:

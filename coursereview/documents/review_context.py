@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from coursereview.documents.profile import Profile, load_profile
 from coursereview.findings import Finding
 from coursereview.review import Decision, Review
 from coursereview.schema.model import Session
@@ -39,8 +40,9 @@ _VERDICT_SENTENCES = {
 _NONE = "—"
 
 
-def review_context(review: Review, decision: Decision | None = None) -> dict[str, Any]:
-    """Return everything the review document shows, as plain strings, lists and dicts."""
+def review_context(review: Review, decision: Decision | None = None, profile: Profile | None = None) -> dict[str, Any]:
+    """Return everything the review document shows, as plain strings, lists and dicts (issued by ``profile``)."""
+    profile = profile or load_profile()
     sub, crit, tally = review.submission, review.criteria, review.tally
     program, provider = sub.program, sub.provider
     counts = review.counts
@@ -73,6 +75,8 @@ def review_context(review: Review, decision: Decision | None = None) -> dict[str
         "trail_headers": TRAIL_HEADERS,
         "trail": [_trail_row(line) for line in tally.trail],
         "approval": _approval(decision),
+        "profile": profile,
+        "issuer": profile.issuer,
         "keywords": ", ".join(x for x in ("IIMC", "course program review", program.kind, crit.ref) if x),
     }
 
@@ -182,8 +186,8 @@ def _instructors(review: Review) -> list[list[str]]:
     for s in review.submission.sessions:
         for i in s.instructors:
             taught[i] = taught.get(i, 0) + 1
-    return [[f"{_text(i.name)} ({_text(i.id)})", _text(i.position), _text(i.qualifications), str(taught.get(i.id, 0))]
-            for i in review.submission.instructors]
+    return [[f"{_text(i.name)} ({_text(i.id)})", _text(i.position), _text(i.qualifications),
+             str(taught.get(i.id, 0) if i.id else 0)] for i in review.submission.instructors]
 
 
 def _finding_groups(findings: tuple[Finding, ...]) -> list[dict[str, Any]]:

@@ -79,8 +79,8 @@ def build_docx(ctx: dict[str, Any], stamp: dt.datetime) -> bytes:
 
     doc.heading(next(sections), 1)
     approval = ctx["approval"]
-    doc.paragraph("Recorded decision of the IIMC Education Department." if approval["recorded"] else
-                  "For the IIMC Education Department: record the decision, then sign and date.")
+    doc.paragraph(f"Recorded decision of the {ctx['issuer']}." if approval["recorded"] else
+                  f"For the {ctx['issuer']}: record the decision, then sign and date.")
     tables.add("Approval", None, approval["rows"], "approval", key_column=True, tall=True)
 
     doc.heading(next(sections), 1)

@@ -9,6 +9,7 @@ from typing import Any
 
 from coursereview.criteria import CriteriaSet
 from coursereview.criteria.describe import hours_lines
+from coursereview.documents.profile import Profile, load_profile
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.parsing import parse_date
 from coursereview.vocabulary import SCHEMA_ID
@@ -31,7 +32,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{2}:\d{2}")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
-_YAML_FORMS = {"date": "YYYY-MM-DD, e.g. 2027-07-12", "time": '"HH:MM" on a 24-hour clock, e.g. "08:30"',
+_YAML_FORMS = {"date": "a date, e.g. 2027-07-12, or 7/12/2027 (month/day/year)",
+               "time": "a time of day, e.g. 8:30 AM, 1:15 PM, or 13:15 on the 24-hour clock",
                "part": "1, 2 or 3", "ids": "list of instructor ids, e.g. [jdoe, asmith]",
                "lines": "list, one objective per item", "names": "one name, or a list",
                "area": "a curriculum area id (listed at the top of this file)"}
@@ -80,14 +82,19 @@ def _line(indent: str, key: str, value: str, comment: str = "") -> str:
     return text
 
 
-def blank_submission(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None) -> str:
-    """Return a blank submission for a ``kind`` program, every field commented, the areas listed."""
+def blank_submission(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None,
+                     profile: Profile | None = None) -> str:
+    """Return a blank submission for a ``kind`` program, every field commented, the areas listed.
+
+    ``profile`` (default: IIMC's Education Department) says where to send it.
+    """
     out = [
         f"# Course program submission ({SCHEMA_ID}) for an IIMC {kind} program,",
         f"# judged by {criteria.title} ({criteria.ref}).",
         "# Fill in the values after the colons; leave empty or delete what does not apply.",
         "# Each comment says what the value means, whether it is required, and the allowed values.",
         "# Check it before you send it:  coursereview validate THIS-FILE.yaml",
+        f"# Send it to: {(profile or load_profile()).send_to()}",
         "#",
         "# Curriculum areas (write the id in sessions[].area):",
     ]

@@ -17,13 +17,17 @@ class Field:
     need: str = "optional"  # "required", "optional" or a condition such as "required for institutes"
     kind: str = "text"  # text | date | time | part | choice | area | ids | lines | names
     choices: tuple[str, ...] = ()
-    example: str = ""
+    example: str = ""  # as the Word form shows it (a choice by its value, an area by its id)
 
     @property
     def key(self) -> str:
         """Return the last key of the path (the YAML key)."""
         return self.path[-1]
 
+
+# The note above the example row of the form's instructors and sessions tables; the row under it is
+# read as an example (and left out) while every cell still holds the example's text.
+EXAMPLE_MARK = "Example — replace or leave"
 
 _INSTITUTES = "optional, for institutes"  # what IIMC's institute directory records of each institute
 
@@ -57,8 +61,8 @@ PROGRAM: tuple[Field, ...] = (
           example="1"),
     Field(("criteria",), "Criteria set", "the criteria set to judge by (id or id@version); empty: chosen by kind",
           example="iimc-institute"),
-    Field(("start",), "Start date", "the first day of the program", "required", "date", example="2027-07-11"),
-    Field(("end",), "End date", "the last day of the program", "required", "date", example="2027-07-16"),
+    Field(("start",), "Start date", "the first day of the program", "required", "date", example="7/11/2027"),
+    Field(("end",), "End date", "the last day of the program", "required", "date", example="7/16/2027"),
     Field(("location",), "Location", "city and state, or 'online'", example="Tacoma, WA"),
     Field(("delivery",), "Delivery", "how the program is given", kind="choice", choices=DELIVERY),
     Field(("assessment",), "Learning assessment", "how participants' learning is assessed", "required",
@@ -81,20 +85,32 @@ INSTRUCTORS: tuple[Field, ...] = (
 
 SESSIONS: tuple[Field, ...] = (
     Field(("date",), "Date", "the day of the session", "required", "date", example="7/12/2027"),
-    Field(("start",), "Start", "start time, e.g. 8:30 AM or 13:00", "required", "time", example="8:30 AM"),
-    Field(("end",), "End", "end time, after the start", "required", "time", example="10:00 AM"),
+    Field(("start",), "Start", "when the session starts", "required", "time", example="8:30 AM"),
+    Field(("end",), "End", "when the session ends, after the start", "required", "time", example="10:00 AM"),
     Field(("kind",), "Kind", "instruction (the default), exam; break, meal and social count no hours",
-          kind="choice", choices=SESSION_KINDS),
+          kind="choice", choices=SESSION_KINDS, example="instruction"),
     Field(("title",), "Title", "the session title", "required", example="The Role of the Municipal Clerk"),
     Field(("area",), "Area", "the curriculum area the session counts toward",
           "required for instruction", "area", example="clerk-role"),
     Field(("level",), "Level", "the level the session is offered at (MMC credit needs intermediate or advanced)",
-          "required for instruction", "choice", LEVELS),
+          "required for instruction", "choice", LEVELS, example="basic"),
     Field(("instructors",), "Instructors", "who presents the session, from the instructors table",
           "required for instruction", "ids", example="jdoe, asmith"),
-    Field(("track",), "Track", "concurrent breakouts: sessions in different tracks may overlap", example="B"),
+    Field(("track",), "Track", "concurrent breakouts: sessions in different tracks may overlap"),
     Field(("description",), "Description", "what the session covers", "required for instruction",
           example="Duties of the clerk under state law"),
     Field(("objectives",), "Objectives", "learning objectives", kind="lines",
           example="Name the statutory duties of the clerk"),
 )
+
+
+def display(value: str) -> str:
+    """Return how the Word form lists an allowed value: "in-person" -> "In person"."""
+    return value.replace("-", " ").capitalize()
+
+
+def example_text(f: Field, area_titles: dict[str, str]) -> str:
+    """Return what the form's example row shows in ``f``'s column: a choice as listed, an area by its title."""
+    if f.kind == "area":
+        return area_titles.get(f.example) or next(iter(area_titles.values()), "")
+    return display(f.example) if f.choices and f.example else f.example

@@ -10,11 +10,12 @@ from typing import Any
 
 from coursereview.errors import InputError
 from coursereview.intake.document import Document
-from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
+from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field, example_text
 from coursereview.io import read_bytes
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, parse_time
 from coursereview.vocabulary import SCHEMA_ID
+from coursereview.word.controls import PLACEHOLDER
 from coursereview.word.reader import Row, read_tables
 from coursereview.word.safety import MAX_FILE
 
@@ -154,10 +155,31 @@ def _classify(rows: list[Row]) -> _Table | dict[str, set[str]]:
             if set(needed) <= keys:
                 body_rows = tuple((n, r) for n, r in enumerate(rows[h + 1:], 1)
                                   if _norm_row(r.cells) != _norm_row(header))
-                return _Table(kind, f"{kind} table", columns, body_rows)
+                return _Table(kind, f"{kind} table", columns, _without_example(columns, body_rows))
             if len(keys) >= 3 and kind not in near:
                 near[kind] = keys
     return near
+
+
+def _without_example(columns: tuple[Field | None, ...],
+                     rows: tuple[tuple[int, Row], ...]) -> tuple[tuple[int, Row], ...]:
+    """Return ``rows`` without the form's example note and example row, numbered from the row after them.
+
+    The example row is the one right under the note (EXAMPLE_MARK) while every cell still holds
+    the example's text; typed over, it is the director's first row. Its Area cell is not
+    compared, as the form shows the area by the title its criteria set gives it.
+    """
+    if not rows or not rows[0][1].single or not " ".join(rows[0][1].cells[0].split()).startswith(EXAMPLE_MARK):
+        return rows
+    skip = 2 if len(rows) > 1 and _is_example(columns, rows[1][1]) else 1
+    start = rows[skip - 1][0]
+    return tuple((n - start, row) for n, row in rows[skip:])
+
+
+def _is_example(columns: tuple[Field | None, ...], row: Row) -> bool:
+    cells = [*row.cells, *[""] * len(columns)]
+    return all(" ".join(cells[i].split()) == example_text(f, {})
+               for i, f in enumerate(columns) if f and f.kind != "area")
 
 
 def _norm_row(row: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -193,7 +215,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
         if f is None:
             if not text or not _norm(label):
                 continue
-            path = (re.sub(r"\W+", "_", _norm(label)).strip("_") or "field",)  # the schema reports it: S001
+            path: tuple[str, ...] = (re.sub(r"\W+", "_", _norm(label)).strip("_") or "field",)  # S001
             value: Any = clean(text)
         else:
             path = f.path
@@ -203,7 +225,7 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
             sources.values.setdefault((kind, *path[:depth]), where)  # an empty row still says where it is
         if value is None:
             continue
-        target = into
+        target: dict[str, Any] = into
         for part in path[:-1]:
             target = target.setdefault(part, {})
         target[path[-1]] = value
@@ -280,7 +302,7 @@ def _convert(f: Field, text: str, people: dict[str, str]) -> Any:
     if f.kind == "ids":
         return _instructor_ids(text, people) or None
     value = clean(text)
-    if not value:
+    if not value or value == PLACEHOLDER:  # a dropdown's "Choose…" turned into plain text by some program
         return None
     if f.kind == "date":
         day = parse_date(value)

@@ -20,8 +20,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if s.start and s.end and s.end <= s.start:
             yield ctx.finding("T001", ("sessions", s.index, "end"), "times use a 24-hour clock: 1:30 pm is 13:30",
                               title=s.label, start=_hm(s.start), end=_hm(s.end))
-        dated = s.date and program.start and program.end and program.start <= program.end
-        if dated and not program.start <= s.date <= program.end:
+        start, end = program.start, program.end
+        if s.date and start and end and start <= end and not start <= s.date <= end:
             yield ctx.finding("T003", ("sessions", s.index, "date"), "correct the date or the program dates",
                                   title=s.label, date=s.date, start=program.start, end=program.end)
     for first, second in first_clashes(ctx.submission.sessions):

@@ -49,7 +49,7 @@ def is_blank(value: Any) -> bool:
 class Text(fields.String):
     """A string field that also takes numbers (people type ``title: 2027``) and trims spaces."""
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -62,7 +62,7 @@ class TextList(fields.List):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Text(), **kwargs)
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:  # type: ignore[override]
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             value = [value]
         return tuple(v for v in super()._deserialize(value, attr, data, **kwargs) if v)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 from xml.sax.saxutils import escape
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -23,15 +24,33 @@ class Run:
     """A stretch of text with one format; a newline in it becomes a line break."""
 
     text: str
-    bold: bool = False
+    bold: bool | None = None  # None: bold when its place is (a header row, a key column)
     italic: bool = False
     points: float | None = None  # font size; None keeps the paragraph's
     color: str | None = None  # RGB in hex, such as "595959"
 
 
+@runtime_checkable
+class Control(Protocol):
+    """A cell that writes its own paragraph, such as a dropdown list (see word.controls)."""
+
+    def cell_xml(self, paragraph: str, points: float | None) -> str:
+        """Return the cell's w:p, opened by ``paragraph``, its text at ``points`` (None: the style's size)."""
+        ...
+
+
 Paragraph = Sequence[Run]
-Cell = str | Sequence[Paragraph]  # plain text (one paragraph, lines broken by "\n") or paragraphs of runs
+# plain text (one paragraph, lines broken by "\n"), paragraphs of runs, or a control such as a dropdown list
+Cell = str | Sequence[Paragraph] | Control
 EMPTY: Cell = ()  # a cell left blank to be filled in: one empty paragraph, no run
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A row that is one cell across the whole table, such as a caption or a note above an example row."""
+
+    cell: Cell
+    fill: str | None = None  # RGB in hex
 
 
 @dataclass(frozen=True)
@@ -42,9 +61,10 @@ class TableLook:
     header_fill: str | None = None  # RGB in hex; None leaves the header row unshaded
     points: float | None = None  # font size of every cell; None keeps the style's
     spacing: int | None = None  # twips above and below each cell paragraph; None keeps the style's
+    padding: int | None = None  # twips left and right inside each cell; None keeps the style's (108)
 
 
-def _rpr(bold: bool, italic: bool = False, color: str | None = None, points: float | None = None) -> str:
+def _rpr(bold: bool | None, italic: bool = False, color: str | None = None, points: float | None = None) -> str:
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
     props += f'<w:color w:val="{color}"/>' if color else ""
     props += f'<w:sz w:val="{round(points * 2)}"/>' if points else ""
@@ -56,10 +76,10 @@ def _texts(text: str) -> str:
     return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean(text).split("\n"))
 
 
-def _run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
+def run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
     """Return one w:r; ``bold`` and ``points`` apply unless the run sets its own."""
     size = run.points if run.points is not None else points
-    return f"<w:r>{_rpr(run.bold or bold, run.italic, run.color, size)}{_texts(run.text)}</w:r>"
+    return f"<w:r>{_rpr(bold if run.bold is None else run.bold, run.italic, run.color, size)}{_texts(run.text)}</w:r>"
 
 
 class _Rows:
@@ -79,6 +99,7 @@ class _Rows:
         spacing = look.spacing
         self.p = f'<w:p><w:pPr><w:spacing w:before="{spacing}" w:after="{spacing}"/></w:pPr>' if spacing else "<w:p>"
         self.points = look.points
+        self.widths = widths
 
     def row(self, cells: Sequence[Cell]) -> str:
         """Return one w:tr holding ``cells`` (as many as the table has columns)."""
@@ -86,16 +107,28 @@ class _Rows:
             raise ValueError(f"a row of {len(cells)} cells in a table of {len(self.cells)} columns")
         out = [self.start]
         for tc, rpr, bold, cell in zip(self.cells, self.rpr, self.bold, cells, strict=True):
-            if isinstance(cell, str):
-                out.append(f"{tc}{self.p}<w:r>{rpr}{_texts(cell)}</w:r></w:p></w:tc>")
-            else:
-                body = "".join(f"{self.p}{''.join(_run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
-                out.append(f"{tc}{body or '<w:p/>'}</w:tc>")
+            out.append(f"{tc}{self._body(cell, rpr, bold)}</w:tc>")
         out.append("</w:tr>")
         return "".join(out)
 
+    def banner(self, banner: Banner) -> str:
+        """Return one w:tr whose single cell spans every column."""
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{banner.fill}"/>' if banner.fill else ""
+        span = f'<w:gridSpan w:val="{len(self.widths)}"/>' if len(self.widths) > 1 else ""
+        tc = f'<w:tc><w:tcPr><w:tcW w:w="{sum(self.widths)}" w:type="dxa"/>{span}{shade}</w:tcPr>'
+        return f"{self.start}{tc}{self._body(banner.cell, self.rpr[0], self.bold[0])}</w:tc></w:tr>"
 
-def table_xml(rows: Sequence[Sequence[Cell]], widths: Sequence[int], look: TableLook = TableLook(),
+    def _body(self, cell: Cell, rpr: str, bold: bool) -> str:
+        """Return the paragraphs of one cell."""
+        if isinstance(cell, str):
+            return f"{self.p}<w:r>{rpr}{_texts(cell)}</w:r></w:p>"
+        if isinstance(cell, Control):
+            return cell.cell_xml(self.p, self.points)
+        body = "".join(f"{self.p}{''.join(run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
+        return body or "<w:p/>"
+
+
+def table_xml(rows: Sequence[Sequence[Cell] | Banner], widths: Sequence[int], look: TableLook = TableLook(),
               header: Sequence[Cell] | None = None, key_column: bool = False, min_height: int | None = None) -> str:
     """Return a w:tbl: a bold header row that repeats on every page, then ``rows`` (widths in twips).
 
@@ -105,16 +138,19 @@ def table_xml(rows: Sequence[Sequence[Cell]], widths: Sequence[int], look: Table
     gets one row of dashes, as Word refuses an empty table.
     """
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    padding = look.padding
+    margins = (f'<w:tblCellMar><w:left w:w="{padding}" w:type="dxa"/><w:right w:w="{padding}" w:type="dxa"/>'
+               "</w:tblCellMar>" if padding is not None else "")
     parts = [
         f'<w:tbl xmlns:w="{NS}"><w:tblPr><w:tblStyle w:val="{look.style_id}"/>'
-        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>{margins}'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     ]
     if header:
         parts.append(_Rows(widths, look, header=True).row(header))
     body = _Rows(widths, look, key_column=key_column, min_height=min_height)
-    parts.extend(body.row(row) for row in rows)
+    parts.extend(body.banner(row) if isinstance(row, Banner) else body.row(row) for row in rows)
     if not rows and not header:
         parts.append(_Rows(widths, look).row(["—"] * len(widths)))
     parts.append("</w:tbl>")
@@ -132,3 +168,16 @@ def page_number_xml() -> list[str]:
                 '<w:r><w:t>1</w:t></w:r></w:fldSimple>')
 
     return [run("Page "), field("PAGE"), run(" of "), field("NUMPAGES")]
+
+
+@dataclass(frozen=True)
+class ParagraphLook:
+    """How one paragraph is set: alignment, space around it, what it keeps with, a rule below it."""
+
+    align: str | None = None  # "left", "center", "right" or "both" (justified); None keeps the style's
+    before: float | None = None  # points of space above; None keeps the style's
+    after: float | None = None  # points of space below; None keeps the style's
+    keep_with_next: bool = False  # on the same page as the next paragraph
+    keep_together: bool = False  # never split across pages
+    rule_below: bool = False  # a thin line under the paragraph, as under a letterhead
+    indent: float | None = None  # points of left indent

@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree
 
 from coursereview.errors import InputError
+from coursereview.word.controls import control_text
 from coursereview.word.markup import W
 from coursereview.word.safety import MAX_COLUMNS, safe_xml_parts
 
@@ -119,15 +120,44 @@ def _children(element: Any, tag: str) -> list[Any]:
 
 
 def _cell_text(tc: Any) -> str:
-    """Return a cell's text: runs joined, paragraphs on separate lines, tracked deletions left out."""
+    """Return a cell's text: runs joined, paragraphs on separate lines, tracked deletions left out.
+
+    A content control reads as what it holds (see controls.control_text): nothing while it
+    shows its placeholder, a dropdown's value for the item picked, whether the control sits
+    inside the paragraph (as the form writes it) or around it.
+    """
+    if next(tc.iter(_SDT), None) is None:  # most cells: no control to look through
+        return "\n".join("".join(_text(el) for el in p.iter(*_TEXT_TAGS)) for p in tc.iter(_P)).strip()
     lines = []
     for p in tc.iter(_P):
         parts = []
-        for el in p.iter(*_TEXT_TAGS):
-            fixed = _TEXT_TAGS[el.tag]
-            parts.append(el.text or "" if fixed is None else fixed)
-        lines.append("".join(parts))
+        for el in p.iter(_SDT, *_TEXT_TAGS):
+            if _control_around(el, p) is not None:
+                continue  # read with its control
+            parts.append(control_text(el, _text(el)) if el.tag == _SDT else _text(el))
+        line = "".join(parts)
+        around = _control_around(p, tc)
+        lines.append(line if around is None else control_text(around, line))
     return "\n".join(lines).strip()
+
+
+def _text(element: Any) -> str:
+    """Return what a text element reads as, or the text of everything inside a content control."""
+    if element.tag in _TEXT_TAGS:
+        fixed = _TEXT_TAGS[element.tag]
+        return element.text or "" if fixed is None else fixed
+    content = element.find(_SDT_CONTENT)
+    return "" if content is None else "".join(_text(el) for el in content.iter(*_TEXT_TAGS))
+
+
+def _control_around(element: Any, stop: Any) -> Any:
+    """Return the innermost content control holding ``element`` below ``stop``, else None."""
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _SDT:
+            return parent
+        parent = parent.getparent()
+    return None
 
 
 def _child(element: Any, tag: str) -> Any:

@@ -4,17 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.shared import Inches, Pt, RGBColor
+from docx.shared import Emu, Inches, Pt, RGBColor, Twips
 
-from coursereview.word.markup import Cell, Paragraph, TableLook, W, clean, page_number_xml, table_xml
+from coursereview.errors import CourseReviewError
+from coursereview.word.markup import (
+    Banner,
+    Cell,
+    Paragraph,
+    ParagraphLook,
+    TableLook,
+    W,
+    clean,
+    page_number_xml,
+    table_xml,
+)
 from coursereview.word.package import DEFAULT_STAMP, save_reproducible
 
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph as _DocxParagraph
+
 _EMU_PER_TWIP = 635
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+          "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
+_RULE_BELOW = f'<w:pBdr xmlns:w="{W[1:-1]}"><w:bottom w:val="single" w:sz="6" w:space="4" w:color="808080"/></w:pBdr>'
+
+
+class ImageError(CourseReviewError):
+    """An image (such as a profile's logo) that Word cannot show: its data is not a readable PNG or JPEG."""
 
 
 def cm(length: float) -> int:
@@ -80,11 +102,11 @@ class Writer:
         """Add the title (level 0) or a heading of ``level``."""
         self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
-    def table(self, rows: Sequence[Sequence[Cell]], header: Sequence[Cell] | None = None,
+    def table(self, rows: Sequence[Sequence[Cell] | Banner], header: Sequence[Cell] | None = None,
               widths: Sequence[int] | None = None, look: TableLook | None = None, key_column: bool = False,
               min_height: int | None = None) -> None:
         """Add a table (see markup.table_xml); without ``widths`` its columns share the text width equally."""
-        columns = len(header) if header else len(rows[0]) if rows else 1
+        columns = len(header) if header else len(rows[0]) if rows and not isinstance(rows[0], Banner) else 1
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
         self._end.addprevious(parse_xml(table_xml(rows, widths, look, header, key_column, min_height)))
@@ -98,6 +120,13 @@ class Writer:
         section = self._doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
+
+    def margins(self, sides_inches: float, top_bottom_inches: float | None = None) -> None:
+        """Set the current section's side margins (and top and bottom ones when given)."""
+        section = self._doc.sections[-1]
+        section.left_margin = section.right_margin = Inches(sides_inches)
+        if top_bottom_inches is not None:
+            section.top_margin = section.bottom_margin = Inches(top_bottom_inches)
 
     def page_header(self, text: str) -> None:
         """Put ``text`` at the top of every page."""
@@ -121,3 +150,92 @@ class Writer:
     def save(self, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
         """Return the document as .docx bytes that depend only on its content and ``stamp``."""
         return save_reproducible(self._doc, stamp)
+
+    # --- formatted paragraphs, pictures, first-page and running heads (letters and issued documents) ------
+
+    def block(self, runs: Paragraph, look: ParagraphLook | None = None, style: str | None = None) -> None:
+        """Add a paragraph of ``runs`` set as ``look`` says (alignment, spacing, keeping, a rule below)."""
+        p = self._doc.add_paragraph()
+        if style:
+            p._p.style = self.style_id(style)
+        _write_runs(p, runs)
+        _set_look(p, look or ParagraphLook())
+
+    def image(self, data: bytes, height: int, max_width: int | None = None,
+              look: ParagraphLook | None = None) -> None:
+        """Add a paragraph holding the PNG or JPEG ``data``, ``height`` twips high (narrowed to ``max_width``)."""
+        import io
+
+        p = self._doc.add_paragraph()
+        try:
+            shape = p.add_run().add_picture(io.BytesIO(data), height=Twips(height))
+        except Exception:  # python-docx raises several kinds on a damaged image; all mean the same here
+            p._p.getparent().remove(p._p)
+            raise ImageError("the logo is not a readable PNG or JPEG image") from None
+        limit = (max_width or self.text_width) * _EMU_PER_TWIP
+        if shape.width and shape.width > limit:
+            shape.height = Emu(round(shape.height * limit / shape.width))
+            shape.width = Emu(limit)
+        _set_look(p, look or ParagraphLook())
+
+    def line_spacing(self, multiple: float) -> None:
+        """Set the body text's line spacing, as a multiple of single spacing (the template's is 1.15)."""
+        self._doc.styles["Normal"].paragraph_format.line_spacing = multiple
+
+    def first_page_apart(self) -> None:
+        """Give the first page a header and footer of its own (empty until set), as a letter's first page has."""
+        section = self._doc.sections[0]
+        section.different_first_page_header_footer = True
+        section.first_page_header.is_linked_to_previous = False
+        section.first_page_footer.is_linked_to_previous = False
+
+    def running_line(self, runs: Paragraph = (), footer: bool = False, first_page: bool = False,
+                     page_numbers: bool = False, align: str = "center") -> None:
+        """Set the header (or ``footer``) of every page, or of the first page only: ``runs``, then 'Page N of M'."""
+        section = self._doc.sections[0]
+        part = (section.first_page_footer if footer else section.first_page_header) if first_page else \
+            (section.footer if footer else section.header)
+        p = part.paragraphs[0]
+        _write_runs(p, runs)
+        if page_numbers:
+            if runs:
+                p.add_run("   ")
+            for fragment in page_number_xml():
+                p._p.append(parse_xml(fragment))
+        p.alignment = _ALIGN[align]
+
+
+def _write_runs(p: _DocxParagraph, runs: Paragraph) -> None:
+    for run in runs:
+        r = p.add_run(clean(run.text))
+        if run.bold:
+            r.bold = True
+        if run.italic:
+            r.italic = True
+        if run.points is not None:
+            r.font.size = Pt(run.points)
+        if run.color:
+            r.font.color.rgb = RGBColor.from_string(run.color)
+
+
+def _set_look(p: _DocxParagraph, look: ParagraphLook) -> None:
+    f = p.paragraph_format
+    if look.align:
+        p.alignment = _ALIGN[look.align]
+    if look.before is not None:
+        f.space_before = Pt(look.before)
+    if look.after is not None:
+        f.space_after = Pt(look.after)
+    if look.keep_with_next:
+        f.keep_with_next = True
+    if look.keep_together:
+        f.keep_together = True
+    if look.indent is not None:
+        f.left_indent = Pt(look.indent)
+    if look.rule_below:
+        p._p.get_or_add_pPr().insert_element_before(
+            parse_xml(_RULE_BELOW), "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+            "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+            "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+            "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")

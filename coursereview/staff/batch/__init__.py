@@ -11,9 +11,11 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Generator, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from coursereview.criteria import resolve_criteria
+from coursereview.documents.profile import Profile
 from coursereview.errors import OutputError
 from coursereview.staff.batch.inputs import SUFFIXES, collect, unmatched
 from coursereview.staff.batch.job import (
@@ -44,7 +46,8 @@ _GRACE_SECONDS = 10.0  # on a stop, workers may finish the submission in hand th
 def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...] = ("docx",),
               workers: int | None = None, criteria: str | None = None, force: bool = False,
               progress: Callable[[Row, int], None] | None = None,
-              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False) -> BatchResult:
+              stamp: dt.datetime = DEFAULT_STAMP, create_outdir: bool = False,
+              profile: Profile | None = None, register: str | Path | None = None) -> BatchResult:
     """Review every submission in ``paths`` into ``outdir`` and write summary.csv, .json and .html there.
 
     ``workers`` processes run at once (None: one per core; 1: in this process). Submissions whose
@@ -53,7 +56,9 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     ``stamp`` is the time written into docx documents (see ``coursereview.word.package.source_date``).
     A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
     nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
-    parents) once the options are checked and there is something to review.
+    parents) once the options are checked and there is something to review. ``profile`` issues the
+    documents (None: the shipped one); documents issued by another profile are redone. With a
+    decision ``register``, each row shows IIMC's latest recorded decision on that submission.
     """
     from coursereview import __version__
     from coursereview.documents import FORMATS
@@ -78,7 +83,7 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
             outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror or exc}") from None
-    jobs = plan(files, outdir, tuple(formats), criteria, stamp)
+    jobs = plan(files, outdir, tuple(formats), criteria, stamp, profile)
     manifest = Manifest.load(outdir, force, f"coursereview {__version__}")
     manifest.claim([name for job in jobs for name in job.outputs()] + list(SUMMARIES), force)
     rows: dict[str, Row] = {}
@@ -100,9 +105,25 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
                     progress(row, len(jobs))
     finally:
         manifest.flush()
+    if register is not None:
+        rows = _with_decisions(rows, jobs, register)
     result = BatchResult(tuple(rows[job.key] for job in jobs) + tuple(missed), str(outdir))
-    write_summaries(result, outdir)
+    write_summaries(result, outdir, profile, decisions=register is not None)
     return result
+
+
+def _with_decisions(rows: dict[str, Row], jobs: list[Job], register: str | Path) -> dict[str, Row]:
+    """Return ``rows`` with IIMC's latest recorded decision on each submission (by its content hash)."""
+    from coursereview.staff.register import history
+
+    latest = {entry.submission_sha256: entry for entry in history(register)}  # oldest first: the last one wins
+    out = dict(rows)
+    for job in jobs:
+        entry = latest.get(job.sha256 or "")
+        if entry is not None and out[job.key].status != UNREADABLE:
+            out[job.key] = replace(out[job.key], decision=entry.decision, decision_override=entry.override,
+                                   decided_by=entry.reviewer, decided_at=entry.decided_at)
+    return out
 
 
 def _run(todo: list[Job], workers: int | None) -> Generator[tuple[Job, Row], None, None]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, astuple, dataclass, fields
 from pathlib import Path
 
 from coursereview.check import check, load_submission
+from coursereview.documents.profile import Profile, load_profile
 from coursereview.errors import CourseReviewError
 from coursereview.io import write_atomic
 from coursereview.review import Review
@@ -29,6 +30,9 @@ class Job:
     criteria: str | None
     sha256: str | None  # content hash of the file, None when it cannot be read
     stamp: str = DEFAULT_STAMP.isoformat()  # the time written into docx files (ISO 8601)
+    profile: Profile | None = None  # who issues the documents; None: the shipped profile
+    profile_id: str | None = None  # a hash of ``profile`` (the manifest redoes documents issued by another)
+    received: str | None = None  # when the file arrived: its modification time, UTC, ISO 8601
 
     def outputs(self) -> tuple[str, ...]:
         """Return the names of the documents the job writes into ``outdir``."""
@@ -56,6 +60,11 @@ class Row:
     criteria: str | None = None  # id@version that judged it
     criteria_sha256: str | None = None
     outputs: tuple[str, ...] = ()
+    received: str | None = None  # the file's modification time (UTC, ISO 8601): when it reached the queue
+    decision: str | None = None  # IIMC's latest recorded decision (approved | returned), from the register
+    decision_override: bool | None = None  # approved although the tool found it not approvable
+    decided_by: str | None = None
+    decided_at: str | None = None  # UTC, ISO 8601
 
     def to_dict(self) -> dict:
         """Return the JSON form of the row."""
@@ -90,8 +99,11 @@ class BatchResult:
 
 
 def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
-         stamp: dt.datetime = DEFAULT_STAMP) -> list[Job]:
+         stamp: dt.datetime = DEFAULT_STAMP, profile: Profile | None = None) -> list[Job]:
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
+    if profile == load_profile():
+        profile = None  # the shipped one: manifests written before profiles existed stay valid
+    profile_id = hashlib.sha256(repr(astuple(profile)).encode()).hexdigest() if profile else None
     stems = [f.stem for f in files]
     seen = Counter(s.casefold() for s in stems)
     taken = {s for s, n in seen.items() if n > 1}
@@ -100,7 +112,8 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
         key = str(file.resolve())
         if stem.casefold() in taken:
             stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat()))
+        jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat(),
+                        profile, profile_id, _received(file)))
     return jobs
 
 
@@ -112,18 +125,20 @@ def process(job: Job) -> Row:
         submission = load_submission(job.file)
         review = check(submission, job.criteria)
         for fmt, name in zip(job.formats, job.outputs(), strict=True):
-            data = render(review, fmt, stamp=dt.datetime.fromisoformat(job.stamp))
+            data = render(review, fmt, stamp=dt.datetime.fromisoformat(job.stamp), profile=job.profile)
             write_atomic(Path(job.outdir) / name, data, force=True)  # the batch claimed these
         return _reviewed(job, review)
     except CourseReviewError as exc:
-        return Row(job.file, UNREADABLE, str(exc))
+        return Row(job.file, UNREADABLE, str(exc), received=job.received)
     except Exception as exc:  # one crashing submission never stops the batch
-        return Row(job.file, UNREADABLE, f"{job.file}: internal error: {type(exc).__name__}: {exc}")
+        return Row(job.file, UNREADABLE, f"{job.file}: internal error: {type(exc).__name__}: {exc}",
+                   received=job.received)
 
 
 def crashed(job: Job) -> Row:
     """Return the row of a submission whose worker process died reviewing it (twice)."""
-    return Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it")
+    return Row(job.file, UNREADABLE, f"{job.file}: the worker process crashed while reviewing it",
+               received=job.received)
 
 
 def _reviewed(job: Job, review: Review) -> Row:
@@ -133,8 +148,17 @@ def _reviewed(job: Job, review: Review) -> Row:
         kind=program.kind, part=program.part, start=program.start.isoformat() if program.start else None,
         end=program.end.isoformat() if program.end else None, verdict=review.verdict, errors=len(review.errors),
         warnings=len(review.warnings), contact_hours=t.contact_hours, points=t.points, criteria=review.criteria.ref,
-        criteria_sha256=review.criteria.sha256, outputs=job.outputs(),
+        criteria_sha256=review.criteria.sha256, outputs=job.outputs(), received=job.received,
     )
+
+
+def _received(path: Path) -> str | None:
+    """Return when ``path`` reached the queue: its modification time, UTC, to the second (None if unreadable)."""
+    try:
+        when = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
+    except (OSError, OverflowError, ValueError):
+        return None
+    return when.isoformat()
 
 
 def _file_sha256(path: Path) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from coursereview.criteria import resolve_criteria
 from coursereview.errors import CourseReviewError, OutputError
 from coursereview.io import write_atomic
-from coursereview.staff.batch.job import REVIEWED, UNCHANGED, Job, Row
+from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
 
 MANIFEST = ".coursereview-batch.json"
 FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
@@ -57,6 +57,7 @@ class Manifest:
         same = (entry.get("sha256") == job.sha256 and entry.get("tool") == self.tool
                 and entry.get("formats") == list(job.formats) and entry.get("criteria_arg") == job.criteria
                 and entry.get("outputs") == list(job.outputs()) and entry.get("stamp") == job.stamp
+                and entry.get("profile") == job.profile_id
                 and all((self.path.parent / n).is_file() for n in job.outputs()))
         if not same:
             return None
@@ -64,14 +65,16 @@ class Manifest:
         ref = job.criteria if job.criteria and Path(job.criteria).is_file() else row.get("criteria")
         if self._current_sha(ref) != row.get("criteria_sha256"):
             return None
-        return replace(Row(**{**row, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED)
+        known = {name: value for name, value in row.items() if name in COLUMNS}  # a manifest of an older version
+        return replace(Row(**{**known, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED,
+                       received=job.received)
 
     def record(self, job: Job, row: Row) -> None:
         """Remember ``row`` for ``job`` (failures are not remembered: they are retried next time)."""
         if row.status == REVIEWED and job.sha256:
             self.entries[job.key] = {"sha256": job.sha256, "tool": self.tool, "formats": list(job.formats),
                                      "criteria_arg": job.criteria, "outputs": list(job.outputs()), "stamp": job.stamp,
-                                     "row": row.to_dict()}
+                                     "profile": job.profile_id, "row": row.to_dict()}
         else:
             self.entries.pop(job.key, None)
         self._dirty = True

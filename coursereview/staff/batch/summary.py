@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from coursereview.documents.profile import Profile
 from coursereview.documents.summary import summary_html as _page
 from coursereview.io import write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, UNREADABLE, BatchResult, Row
@@ -16,10 +17,12 @@ from coursereview.vocabulary import VERDICTS
 SUMMARIES = ("summary.csv", "summary.json", "summary.html")
 
 
-def write_summaries(result: BatchResult, outdir: str | Path) -> list[Path]:
-    """Write summary.csv, summary.json and summary.html into ``outdir`` (the batch owns them)."""
+def write_summaries(result: BatchResult, outdir: str | Path, profile: Profile | None = None,
+                    decisions: bool = False) -> list[Path]:
+    """Write summary.csv, summary.json and summary.html into ``outdir`` (the batch owns them); ``decisions``:
+    the rows carry IIMC's recorded decisions (a register was read), which the dashboard then shows."""
     outdir = Path(outdir)
-    texts = (summary_csv(result.rows), summary_json(result), summary_html(result))
+    texts = (summary_csv(result.rows), summary_json(result), summary_html(result, profile, decisions))
     return [write_atomic(outdir / name, text, force=True) for name, text in zip(SUMMARIES, texts, strict=True)]
 
 
@@ -51,6 +54,6 @@ def summary_json(result: BatchResult) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def summary_html(result: BatchResult) -> str:
-    """Return the batch register as an HTML page (documents.summary: every value escaped)."""
-    return _page([r.to_dict() for r in result.rows], counts(result))
+def summary_html(result: BatchResult, profile: Profile | None = None, decisions: bool = False) -> str:
+    """Return the batch register as the staff's HTML dashboard (documents.summary: every value escaped)."""
+    return _page([r.to_dict() for r in result.rows], counts(result), profile, decisions)
