@@ -1,12 +1,14 @@
 """Time the review docx against a string-join + zip floor and docxtpl, in-process, at 60 to 5000 sessions.
 
 Run: python benchmarks/render.py [--sizes 60,300,1500,5000] [--rounds N] [--smoke]
-For each size, interleaved in one run: ``render(review, "docx")``; a floor that writes the very
-same paragraphs and tables (extracted from our document once, untimed) by joining
-WordprocessingML strings and zipping them; docxtpl (``pip install .[bench]``) filling a template
-with the same content; and ``render(review, "html")``. Floor and peer also build the review
-context, so all three start from the same Review. Then the peak memory of one whole process per
-case at the largest size. Prints medians, paired ratios and growth; never fails on timing.
+For each size, interleaved in one run: ``render(review, "docx")``; the same with its hours chart
+drawn already (matplotlib draws it, a fixed cost per document whatever its length), and the
+chart alone; a floor that writes the very same paragraphs and tables (extracted from our
+document once, untimed) by joining WordprocessingML strings, and zips them with our pictures;
+docxtpl (``pip install .[bench]``) filling a template with the same text; ``render(review,
+"html")``. Floor and peer also build the review context, so all start from the same Review.
+Then the peak memory of one whole process per case at the largest size. Prints medians, paired
+ratios and growth; never fails on timing.
 Targets (issue 15): docx <= 2.5x the floor at every size, growth exponent <= 1.05 from 1500 to
 5000 sessions, peak memory <= 1.5x the floor process's.
 """
@@ -26,6 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 from harness import MiB, exponent, in_process, interleave, loads, machine, peak_rss, ratio_line, table, write_program
 
 from coursereview import check, load_submission, render
+from coursereview.documents import chart
 from coursereview.documents.review_context import review_context
 from coursereview.review import Review
 
@@ -78,8 +81,17 @@ def _text(element: Any) -> str:
 # --- the floor: the same content as WordprocessingML strings, zipped ---------------------------------
 
 
-def floor_docx(doc: dict[str, Any]) -> bytes:
-    """Return a minimal valid docx with ``doc``'s paragraphs, tables, header and page-number footer."""
+def media(data: bytes) -> dict[str, bytes]:
+    """Return the pictures of a docx (word/media/*) by part name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("word/media/")}
+
+
+def floor_docx(doc: dict[str, Any], pictures: dict[str, bytes]) -> bytes:
+    """Return a minimal valid docx with ``doc``'s paragraphs, tables, header and page-number footer.
+
+    ``pictures`` go in as parts (their bytes are zipped as ours are; the drawing markup is left out).
+    """
     body = []
     for block in doc["blocks"]:
         if "p" in block:
@@ -106,10 +118,16 @@ def floor_docx(doc: dict[str, Any]) -> bytes:
         "word/header1.xml": header,
         "word/footer1.xml": footer,
     }
+    kinds = {n.rsplit(".", 1)[-1].lower() for n in pictures}
+    parts["[Content_Types].xml"] = _CONTENT_TYPES.replace("</Types>", "".join(
+        f'<Default Extension="{k}" ContentType="image/{"jpeg" if k == "jpg" else k}"/>' for k in sorted(kinds))
+        + "</Types>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
             z.writestr(zipfile.ZipInfo(name, (2000, 1, 1, 0, 0, 0)), text.encode("utf-8"), zipfile.ZIP_DEFLATED, 6)
+        for name, data in pictures.items():
+            z.writestr(zipfile.ZipInfo(name, (2000, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED, 6)
     return out.getvalue()
 
 
@@ -252,6 +270,15 @@ def _have_docxtpl() -> bool:
     return True
 
 
+def drawn_already(review: Review, png: bytes) -> bytes:
+    """Return the review docx with ``png`` as its hours chart, as if matplotlib had drawn it already."""
+    draw, chart.hours_chart_png = chart.hours_chart_png, lambda _review: png
+    try:
+        return render(review, "docx")
+    finally:
+        chart.hours_chart_png = draw
+
+
 def child(case: str, sessions: int, outline_file: str) -> None:
     """Run one case once in this process (for its peak memory): build the review, then write the document."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -259,8 +286,9 @@ def child(case: str, sessions: int, outline_file: str) -> None:
     if case == "docx":
         render(review, "docx")
     elif case == "floor":
+        pictures = media(Path(outline_file).with_suffix(".docx").read_bytes())
         review_context(review)
-        floor_docx(json.loads(Path(outline_file).read_text(encoding="utf-8")))
+        floor_docx(json.loads(Path(outline_file).read_text(encoding="utf-8")), pictures)
     elif case == "docxtpl":
         doc = json.loads(Path(outline_file).read_text(encoding="utf-8"))
         template = docxtpl_template(doc)
@@ -291,12 +319,16 @@ def main() -> None:
         for n in sizes:
             review = review_of(n, folder)
             ours = render(review, "docx")
-            doc = outline(ours)
-            floor = floor_docx(doc)
+            doc, pictures, png = outline(ours), media(ours), chart.hours_chart_png(review)
+            floor = floor_docx(doc, pictures)
             assert outline(floor)["blocks"] == doc["blocks"], "the floor must say what our document says"
+            assert drawn_already(review, png) == ours, "the chart drawn already must give the same document"
             cases = {
                 "coursereview docx": in_process(lambda r=review: render(r, "docx")),
-                "string-join + zip floor": in_process(lambda r=review, d=doc: (review_context(r), floor_docx(d))),
+                "docx, chart drawn already": in_process(lambda r=review, p=png: drawn_already(r, p)),
+                "hours chart alone (PNG)": in_process(lambda r=review: chart.hours_chart_png(r)),
+                "string-join + zip floor": in_process(lambda r=review, d=doc, m=pictures: (review_context(r),
+                                                                                            floor_docx(d, m))),
                 "coursereview html": in_process(lambda r=review: render(r, "html")),
             }
             if peer:
@@ -308,21 +340,24 @@ def main() -> None:
             table(results, f"{n} sessions, in-process ({len(ours) / 1024:.0f} KiB docx, "
                            f"{len(floor) / 1024:.0f} KiB floor)")
             ratio_line(results, "coursereview docx", "string-join + zip floor", target=2.5)
+            ratio_line(results, "docx, chart drawn already", "string-join + zip floor", target=2.5)
             if peer:
-                ratio_line(results, "coursereview docx", "docxtpl")
+                ratio_line(results, "docx, chart drawn already", "docxtpl")
             for name in results.samples:
                 medians[name, n] = results.median(name)
             Path(folder / f"outline-{n}.json").write_text(json.dumps(doc), encoding="utf-8")
-            del review, ours, doc, floor, cases, results
+            Path(folder / f"outline-{n}.docx").write_bytes(ours)
+            del review, ours, doc, floor, pictures, png, cases, results
         print()
         if len(sizes) > 1:
             print("growth (CPU time ~ sessions**k; 1 is linear):")
             pairs = list(zip(sizes, sizes[1:], strict=False))
-            for name in ("coursereview docx", "string-join + zip floor", "docxtpl", "coursereview html"):
+            for name in ("coursereview docx", "docx, chart drawn already", "string-join + zip floor", "docxtpl",
+                         "coursereview html"):
                 if (name, sizes[0]) in medians:
                     ks = ", ".join(f"{a}->{b}: {exponent(medians[name, a], medians[name, b], a, b):.2f}"
                                    for a, b in pairs)
-                    print(f"  {name:<24} {ks}")
+                    print(f"  {name:<26} {ks}")
         largest = sizes[-1]
         print(f"peak memory of one whole process at {largest} sessions (load, check, then write the document):")
         rss = {}

@@ -46,6 +46,11 @@ def shipped_examples(name: str | None = None) -> dict[str, str]:
     return {name: found[name]}
 
 
+def example_source(name: str) -> bytes:
+    """Return the text of the shipped example submission ``name`` (see ``shipped_examples``), as it is shipped."""
+    return (resources.examples_dir() / shipped_examples(name)[name]).read_bytes()
+
+
 def example_submission(name: str) -> Submission:
     """Return the shipped example submission ``name`` (see ``shipped_examples``), read like any upload.
 
@@ -71,8 +76,7 @@ def choose_criteria(submission: Submission, criteria: CriteriaSet | str | None =
         if program.criteria:
             return resolve_criteria(program.criteria, program.kind, program.start, shipped_only=True)
         if program.kind is None:
-            raise CriteriaError(f"{_kind_problem(submission)}; cannot choose a criteria set without a program kind "
-                                "(or give --criteria)")
+            raise CriteriaError(f"{_kind_problem(submission)}; cannot choose a criteria set without a program kind")
         return resolve_criteria(None, program.kind, program.start)
     except CriteriaError as exc:
         message = str(exc)

@@ -92,6 +92,10 @@ RULES: dict[str, RuleType] = {
         RuleType("session.min_minutes", "integer", "Each instructional session lasts at least {v} minutes."),
         RuleType("session.granularity_minutes", "integer", "Sessions are scheduled in blocks of {v} minutes."),
         RuleType("day.max_hours", "number", "No day has more than {v} contact hours."),
+        RuleType("program.every_day", "flag", "Every day from the program's start date to its end date has sessions."),
+        RuleType("session.break_titles", "keywords",
+                 "A session titled as a meal or break ({v}) that describes no content and names no presenter "
+                 "counts no contact hours, whatever its kind."),
         RuleType("points.minimum", "number", "A program earns at least {v} points (IIMC awards no less)."),
         RuleType("areas.min_hours", "flag", "Each curriculum area gets at least the minimum hours set on it."),
         RuleType("areas.min_covered", "integer", "The program covers at least {v} curriculum areas."),
@@ -121,9 +125,9 @@ CATALOG: dict[str, FindingType] = {
     t.code: t
     for t in (
         # S: structure of the submission
-        _t("S001", "unknown-key", "error", "Unknown key", "unknown key {key!r}"),
-        _t("S002", "missing-field", "error", "Required field missing", "{field!r} is required"),
-        _t("S003", "invalid-value", "error", "Invalid value", "{field!r}: {detail}"),
+        _t("S001", "unknown-key", "error", "Unknown key", "unknown {what} {key!r}"),
+        _t("S002", "missing-field", "error", "Required field missing", "{field} is required"),
+        _t("S003", "invalid-value", "error", "Invalid value", "{field}: {detail}"),
         _t("S004", "invalid-date", "error", "Not a date", "{value!r} is not a date"),
         _t("S005", "invalid-time", "error", "Not a time of day", "{value!r} is not a time of day"),
         # T: timetable
@@ -135,6 +139,12 @@ CATALOG: dict[str, FindingType] = {
            "{title!r} is on {date}, outside the program dates {start} to {end}"),
         _t("T004", "program-end-before-start", "error", "Program ends before it starts",
            "the program ends on {end}, before it starts on {start}"),
+        _t("T005", "implausible-hour", "error", "Session at an implausible hour",
+           "{title!r} runs from {start} to {end}, outside the hours sessions are held ({earliest} to {latest})"),
+        _t("T006", "session-out-of-order", "error", "Session out of order with the one above it",
+           "{title!r} starts at {start}, before {other!r} listed above it on the same day ({other_start})"),
+        _t("T007", "day-without-sessions", "warning", "Day without sessions",
+           "no sessions on {days}, though the program runs from {start} to {end}", "program.every_day"),
         # H: hours and points
         _t("H001", "below-minimum-hours", "error", "Fewer contact hours than the minimum",
            "the program has {hours} contact hours; the minimum is {minimum}", "program.min_hours"),
@@ -152,6 +162,9 @@ CATALOG: dict[str, FindingType] = {
            "points.minimum"),
         _t("H007", "above-maximum-hours", "warning", "More contact hours than the maximum",
            "the program has {hours} contact hours; the maximum is {maximum}", "program.max_hours"),
+        _t("H008", "break-titled-session", "warning", "Meal or break entered as a taught session",
+           "{title!r} is titled as a {what} but its kind is {kind}; it is not counted as contact time",
+           "session.break_titles"),
         # A: curriculum areas
         _t("A001", "unknown-area", "error", "Unknown curriculum area",
            "{title!r} names curriculum area {area!r}, which {criteria} does not define"),
@@ -165,17 +178,17 @@ CATALOG: dict[str, FindingType] = {
            "{title!r} counts as contact time but names no curriculum area"),
         # I: instructors
         _t("I001", "unknown-instructor", "error", "Instructor not listed",
-           "{title!r} names instructor {id!r}, who is not in the instructors list"),
+           "{title!r} names instructor {id!r}, who is not in the {listing}"),
         _t("I002", "unused-instructor", "warning", "Instructor teaches nothing",
-           "instructor {name!r} ({id}) teaches no session", "instructors.unused"),
+           "instructor {who} teaches no session", "instructors.unused"),
         _t("I003", "qualifications-missing", "warning", "Instructor qualifications missing",
-           "instructor {name!r} ({id}) has no qualifications", "instructors.qualifications"),
+           "instructor {who} has no qualifications", "instructors.qualifications"),
         _t("I004", "instructor-double-booked", "error", "Instructor in two sessions at once",
            "{name!r} teaches {title!r} and {other!r} at the same time on {date}"),
         _t("I005", "no-presenter", "error", "Session without a presenter",
            "{title!r} names no instructor", "instructors.presenter"),
         _t("I006", "duplicate-instructor", "error", "Instructor id used twice",
-           "instructor id {id!r} is listed more than once"),
+           "instructor {who} is listed more than once"),
         # D: documentation
         _t("D001", "assessment-missing", "error", "Learning assessment missing",
            "the program names no learning assessment", "documentation.assessment"),

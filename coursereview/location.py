@@ -61,7 +61,9 @@ class SourceMap:
     ancestor, so a finding about a missing field points at the mapping that lacks it.
     ``labels[path]`` is how the source names a value when that is not its data path (a Word
     form's "End date"); ``style`` says how the source writes values ("yaml", or "form" for a
-    Word form), so that hints can say how to write them there.
+    Word form), so that hints can say how to write them there. ``derived`` holds the paths of
+    values the reader made rather than read (a date carried down from the row above, an id made
+    from a name); their location is where the value they come from was typed.
     """
 
     file: str
@@ -69,6 +71,7 @@ class SourceMap:
     keys: dict[Path, Location] = field(default_factory=dict)
     labels: dict[Path, str] = field(default_factory=dict)
     style: str = "yaml"
+    derived: set[Path] = field(default_factory=set)
 
     def value(self, path: Path) -> Location:
         """Return the location of the value at ``path`` (or of its nearest located ancestor)."""

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from coursereview.criteria import CriteriaSet
 from coursereview.schema.model import Session, Submission
+from coursereview.vocabulary import SESSION_KINDS, is_instructional
 from coursereview.wording import fmt
+
+EARLIEST = 6 * 60  # sessions are held from 6:00 ...
+LATEST = 22 * 60  # ... to 22:00; a time outside is most likely a misreading (1:15 for 1:15 PM)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class TrailLine:
     scheduled: int  # minutes from start to end
     counted: int  # minutes the session adds to the program total (0 for breaks; less when concurrent)
     note: str
+    problem: str = ""  # why a session that would count could not be counted (its findings say where), else ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class Tally:
     category: str
     trail: tuple[TrailLine, ...]
     uncounted: tuple[str, ...] = ()  # the session kinds the criteria set does not count as contact time
+    doubtful: dict[int, Doubt] = field(default_factory=dict)  # session index -> why its times are in doubt
 
     @property
     def contact_hours(self) -> float:
@@ -95,30 +103,130 @@ def _floor(value: Fraction, unit: float) -> float:
     return float(math.floor(value / step) * step)
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """Why a session's times as read are in doubt: T005 (an implausible hour) or T006 (before the session above it)."""
+
+    code: str
+    above: Session | None = None  # T006: the session listed above it on the same day
+
+
+def doubtful_times(sessions: tuple[Session, ...]) -> dict[int, Doubt]:
+    """Return the sessions whose times as read are most likely a misreading, by index.
+
+    T005: a session that starts before 6:00 or ends after 22:00 (a social event may end later).
+    T006: a session whose start is written without AM or PM (``6:30``) and falls before the start of
+    the session listed above it on the same day, where the afternoon reading would put it in order.
+    Such a session is counted nowhere (no hours, no overlap) until its times are made clear.
+    """
+    found: dict[int, Doubt] = {}
+    above: dict[dt.date, Session] = {}  # the last listed session of each day whose times are not in doubt
+    for s in sessions:
+        if not s.timed or s.date is None:
+            continue
+        late = s.end_minute > LATEST and s.kind != "social"
+        if s.start_minute < EARLIEST or late:
+            found[s.index] = Doubt("T005")
+            continue
+        before = above.get(s.date)
+        if before is not None and s.start_minute < before.start_minute and _afternoon_fits(s, before):
+            found[s.index] = Doubt("T006", before)
+            continue
+        above[s.date] = s
+    return found
+
+
+def _afternoon_fits(s: Session, before: Session) -> bool:
+    """Return whether ``s``, written without AM/PM, would follow ``before`` if read in the afternoon."""
+    if "start" not in s.unmarked or (s.track and before.track and s.track != before.track):
+        return False
+    end = s.end_minute + (720 if "end" in s.unmarked or s.end_minute < 720 else 0)
+    return s.start_minute + 720 >= before.start_minute and end <= LATEST
+
+
+MAX_DAYS_SEARCHED = 100  # a program longer than this is not searched for days without sessions
+
+
+def days_without_sessions(submission: Submission) -> list[tuple[dt.date, dt.date]]:
+    """Return the runs of days (first, last) inside the program dates on which no session at all is held."""
+    program = submission.program
+    if not (program.start and program.end) or not 0 < (program.end - program.start).days <= MAX_DAYS_SEARCHED:
+        return []
+    held = {s.date for s in submission.sessions if s.date}
+    runs: list[tuple[dt.date, dt.date]] = []
+    for n in range((program.end - program.start).days + 1):
+        day = program.start + dt.timedelta(days=n)
+        if day in held:
+            continue
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+@functools.cache
+def _words(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(k.lower()) for k in keywords) + r")\b")
+
+
+def titled_as_break(session: Session, criteria: CriteriaSet) -> str | None:
+    """Return the meal or break word in the title of a session entered as taught (kind instruction or empty), else None.
+
+    Only under a criteria set with the rule ``session.break_titles`` (its value lists the words),
+    and only when the session describes no content and names no presenter: "Lunch and Learn:
+    Records" with a description is taught; "Lunch" with nothing else is a meal.
+    """
+    if session.description or session.instructors or not is_instructional(session.kind):
+        return None  # checked first: most sessions are taught, and this runs for every session several times
+    rule = criteria.rule("session.break_titles")
+    if rule is None:
+        return None
+    m = _words(tuple(rule.value)).search((session.title or "").lower())
+    return m.group(1) if m else None
+
+
+_BREAK_KINDS = {"lunch": "meal", "luncheon": "meal", "breakfast": "meal", "dinner": "meal", "supper": "meal",
+                "meal": "meal", "banquet": "social", "reception": "social"}
+
+
+def break_kind(word: str) -> str:
+    """Return the session kind a meal or break word in a title means: lunch -> meal, reception -> social, else break."""
+    return _BREAK_KINDS.get(word, "break")
+
+
+def taught(session: Session, criteria: CriteriaSet) -> bool:
+    """Return whether the session is taught, and so needs an area, a description, a level and a presenter.
+
+    A taught session is of kind instruction (``vocabulary.is_instructional``) and not a meal or
+    break entered as one (``titled_as_break``).
+    """
+    return is_instructional(session.kind) and not titled_as_break(session, criteria)
+
+
 def counts(session: Session, criteria: CriteriaSet) -> bool:
     """Return whether the session's kind counts as contact time under ``criteria``.
 
     Contact time is the criteria set's decision (its ``counts``: the shipped sets count exams too);
-    whether a session is taught, and so needs a description, level and presenter, is a matter of its
-    kind alone: ``vocabulary.is_instructional``.
+    whether a session is taught, and so needs a description, level and presenter, is ``taught``.
+    A kind that is no session kind counts nothing, and neither does a meal or break entered as a
+    taught session.
     """
-    return criteria.counts.get(session.kind, False)
+    return criteria.counts.get(session.kind, False) and not titled_as_break(session, criteria)
 
 
 def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     """Return the totals of ``submission`` under ``criteria``, with a line per session."""
     order = sorted(submission.sessions, key=lambda s: (s.date or dt.date.max, s.start_minute, s.index))
+    doubtful = doubtful_times(submission.sessions)
     covered: dict[dt.date, list[tuple[int, int]]] = {}
     trail = []
     area_minutes: dict[str, int] = {a.id: 0 for a in criteria.areas}
     day_minutes: dict[dt.date, int] = {}
     for s in order:
         counted = 0
-        if not s.timed or s.date is None:
-            note = "not counted: date or times missing or invalid"
-        elif not counts(s, criteria):
-            note = f"not counted: {s.kind} time is not contact time"
-        else:
+        note, problem = _not_counted(s, criteria, doubtful)
+        if not note and s.date is not None:  # no note: timed, so dated
             counted = _add_interval(covered.setdefault(s.date, []), s.start_minute, s.end_minute)
             note = "" if counted == s.minutes else (
                 f"{s.minutes - counted} minutes run alongside other sessions and are counted once")
@@ -129,6 +237,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
             index=s.index, title=s.label, date=s.date,
             start=s.start.strftime("%H:%M") if s.start else "?", end=s.end.strftime("%H:%M") if s.end else "?",
             kind=s.kind, area=s.area, track=s.track, scheduled=s.minutes, counted=counted, note=note,
+            problem=problem,
         ))
     total = sum(day_minutes.values())
     minimum_rule = criteria.rule("points.minimum")
@@ -149,7 +258,34 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
         category=criteria.points.category,
         trail=tuple(trail),
         uncounted=tuple(kind for kind, counted in criteria.counts.items() if not counted),
+        doubtful=doubtful,
     )
+
+
+def _not_counted(s: Session, criteria: CriteriaSet, doubtful: dict[int, Doubt]) -> tuple[str, str]:
+    """Return why ``s`` adds no contact time (the trail's note) and, when a finding explains it, the problem.
+
+    The problem is empty when the session was not meant to count (a break, a meal).
+    """
+    countable = s.kind in SESSION_KINDS and criteria.counts.get(s.kind, False) and not titled_as_break(s, criteria)
+    if not s.timed:
+        lacking = [name for name, value in (("date", s.date), ("start time", s.start), ("end time", s.end))
+                   if value is None]
+        why = f"its {' and '.join(lacking)} {'is' if len(lacking) == 1 else 'are'} missing or unreadable" \
+            if lacking else "it ends before it starts"
+        return "not counted: date or times missing or invalid", why if countable else ""
+    if s.kind not in SESSION_KINDS:
+        why = f"its kind {s.kind!r} is not a session kind"
+        return f"not counted: {why}", why
+    if word := titled_as_break(s, criteria):
+        why = f"its title says {word} (a taught session describes its content and names its presenter)"
+        return f"not counted: {why}", why
+    if not criteria.counts.get(s.kind, False):
+        return f"not counted: {s.kind} time is not contact time", ""
+    if s.index in doubtful:
+        why = "its times need checking: AM or PM?"
+        return f"not counted: {why}", why
+    return "", ""
 
 
 def _add_interval(intervals: list[tuple[int, int]], start: int, end: int) -> int:

@@ -7,6 +7,11 @@ from pathlib import Path
 import pytest
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--refresh-clerk-cases", action="store_true",
+                     help="rewrite tests/data/clerk-cases/*.expected.yaml from what the check says now (read them!)")
+
+
 @pytest.fixture(autouse=True)
 def _no_ambient_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run in an empty folder without $COURSEREVIEW_DB, so no coursereview.db of the developer's is read."""

@@ -102,13 +102,13 @@ def test_a_criteria_file_cannot_reuse_a_shipped_id_and_version(tmp_path: Path) -
     assert result.exit_code == 0
 
 
-def test_misspelt_kind_names_the_file_and_suggests(tmp_path: Path) -> None:
+def test_misspelt_kind_is_a_finding_at_its_place_that_suggests(tmp_path: Path) -> None:
     doc = copy.deepcopy(BASE)
     doc["program"]["kind"] = "instiute"
     path = _write(tmp_path, doc)
     result = CliRunner().invoke(main, ["validate", str(path)])
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:") and "did you mean 'institute'?" in result.stderr
+    assert result.exit_code == 1, result.output  # judged (as the institute it most likely is), not "could not run"
+    assert result.stdout.startswith(f"{path}:") and "did you mean 'institute'?" in result.stdout
 
 
 def test_a_folder_among_the_files_does_not_stop_the_others(tmp_path: Path) -> None:

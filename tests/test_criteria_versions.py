@@ -227,7 +227,7 @@ def test_the_institute_directory_fields_reach_the_title_block(tmp_path: Path) ->
         data["provider"]["recognized"] = "5/1/1985"
 
     details = dict(review_context(_program(tmp_path, "institute-part1.yaml", directory))["details"])
-    assert details["IIMC recognition"] == "1985-05-01"
+    assert details["IIMC recognition"] == "May 1, 1985"  # in the profile's date style, like every date
     assert details["Program coordinator"] == "Daniel Berg, coordinator@mnclerksinstitute.org"
     assert details["Time to graduate"] == "3 years, one 40-hour week each May"
     conference = dict(review_context(check(load_submission(EXAMPLES / "association-conference.yaml")))["details"])

@@ -98,14 +98,14 @@ def test_blank_yaml_comments_say_what_yaml_accepts(tmp_path: Path, key: str, say
     line = next(line for line in text.splitlines() if line.startswith(" ") and line.strip().startswith(f"{key}:"))
     comment = line.split("#", 1)[1]
     assert says in comment
-    for word_only in ("or title", "or names", "comma separated", "one per line", "in the instructions"):
+    for word_only in ("comma separated", "one per line", "in the instructions"):  # YAML reads titles and names too
         assert word_only not in comment, comment
 
 
 def test_word_form_keeps_its_own_ways_of_writing_values(tmp_path: Path) -> None:
     text = _text(_new(tmp_path, "form.docx"))
     for needle in ("Area: the curriculum area the session counts toward, from the list below. Typing its title "
-                   "or its ID works too.", "Instructors\n(IDs, comma separated)", "Objectives\n(one per line)",
+                   "or its ID works too.", "Instructors\n(names or IDs)", "Objectives\n(one per line)",
                    "Association (one per line)", "Start\n(e.g. 8:30 AM)"):
         assert needle in text
 

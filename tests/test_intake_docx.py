@@ -265,8 +265,8 @@ def test_missing_and_unreadable_values_are_named_and_explained_as_the_form_has_t
     del data["program"]["end"]
     del data["provider"]["director"]["email"]
     del data["sessions"][5]["end"]
-    data["sessions"][2]["start"] = "noon"
-    data["sessions"][3]["date"] = "7/12/27"
+    data["sessions"][2]["start"] = "after coffee"
+    data["sessions"][3]["date"] = "the 12th"
     filled = fill_form(blank_form, data, tmp_path / "filled.docx")
     found = {(f.code, str(f.location).split(": ", 1)[1], f.message, f.hint)
              for f in check(load_submission(filled)).findings if f.code.startswith("S")}
@@ -274,9 +274,9 @@ def test_missing_and_unreadable_values_are_named_and_explained_as_the_form_has_t
         ("S002", 'program table, row "End date"', "'End date' is required", "fill it in"),
         ("S002", 'provider table, row "Director email"', "'Director email' is required", "fill it in"),
         ("S002", 'sessions table, row 6, column "End"', "'End' is required", "fill it in"),
-        ("S005", 'sessions table, row 3, column "Start"', "'noon' is not a time of day",
+        ("S005", 'sessions table, row 3, column "Start"', "'after coffee' is not a time of day",
          "write times as 8:30 AM, 1:30 PM or 13:30"),
-        ("S004", 'sessions table, row 4, column "Date"', "'7/12/27' is not a date",
+        ("S004", 'sessions table, row 4, column "Date"', "'the 12th' is not a date",
          "write dates as month/day/year, e.g. 7/12/2027"),
     }
     source = tmp_path / "source.yaml"  # the same data in YAML keeps YAML's names and hints
@@ -285,7 +285,7 @@ def test_missing_and_unreadable_values_are_named_and_explained_as_the_form_has_t
     source.write_text(dump_submission(data))
     in_yaml = {(f.code, f.message, f.hint) for f in check(load_submission(source)).findings if f.code == "S002"}
     assert ("S002", "'program.end' is required", "add 'end'") in in_yaml
-    assert ("S002", "'sessions[5].end' is required", "add 'end'") in in_yaml
+    assert ("S002", "'end' of session 6 is required", "add 'end'") in in_yaml  # sessions are counted from 1
 
 
 def test_import_refuses_to_overwrite_and_writes_clean_yaml(tmp_path: Path, blank_form: Path) -> None:

@@ -239,9 +239,10 @@ def test_a_word_form_return_names_the_forms_table_row_and_column(tmp_path: Path)
         "Session “Forms of Government”, Monday, July 12, 2027 (in your form: sessions table, row 3, column “End”). "
         "The session ends at 9:00 AM, before it starts at 10:15 AM. Correct the times (on a 24-hour clock, 1:30 PM "
         "is 13:30).",
-        "2 sessions: “Ethics for Clerks”, Monday, July 12, 2027 (in your form: sessions table, row 5); “Records "
-        "Management”, Tuesday, July 13, 2027 (in your form: sessions table, row 7). Each of these sessions has no "
-        "description of its content. Describe what each session teaches.",
+        "2 sessions: “Ethics for Clerks”, Monday, July 12, 2027 (in your form: sessions table, row 5, column "
+        "“Description”); “Records Management”, Tuesday, July 13, 2027 (in your form: sessions table, row 7, column "
+        "“Description”). Each of these sessions has no description of its content. Describe what each session "
+        "teaches.",  # a missing value is named at its empty cell
         "Session “Budget Basics”, Monday, July 12, 2027 (in your form: sessions table, row 6, column “Area”). The "
         "session names a curriculum area, “mystery-area”, that is not one of the criteria's areas. Choose one of "
         "the curriculum areas: Public Administration and Government; Role of the Clerk (technical); Management and "

@@ -1,20 +1,25 @@
-"""The README's console examples, run: every ```console block shows real commands and their real output.
+"""The README's console examples and every command's --help examples, run from an empty folder.
 
-How a block is read (keep README edits within these rules and they stay tested):
-- ``$ coursereview ARGS`` runs the command in a folder holding a copy of ``examples/``; the lines up to
+How a README block is read (keep README edits within these rules and they stay tested):
+- ``$ coursereview ARGS`` runs the command in an empty folder, as after a plain ``pip install`` (an
+  example submission is got with ``coursereview example NAME --source -o FILE``); the lines up to
   the next ``$`` are what the terminal shows (stdout and stderr as they interleave).
 - ``$ echo $?`` shows the exit status of the command before it.
 - A line ``...`` stands for any number of lines (a long output shortened).
 Only ```console blocks are run; ```sh blocks are instructions and are not.
+
+The lines of each command's ``--help`` after "Example" (and of ``coursereview --help``) are run in
+order, each command's in a fresh empty folder: each must run (exit 0 or 1: it judged something),
+never exit 2 (could not run).
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -74,7 +79,7 @@ def test_the_readme_has_console_examples() -> None:
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[_steps(b)[0][0] for b in BLOCKS])
 def test_console_example(block: str, tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")  # the conftest runs every test in tmp_path
+    assert not list(tmp_path.iterdir())  # the conftest runs every test in its own empty tmp_path
     _run(_steps(block))
 
 
@@ -83,3 +88,53 @@ def test_an_ellipsis_stands_for_lines_and_nothing_else_is_loose() -> None:
     assert pattern.fullmatch("first\nlast\n") and pattern.fullmatch("first\na\nb\nlast\n")
     assert not pattern.fullmatch("first\nlast\nmore\n") and not pattern.fullmatch("first\nlast")
     assert not _pattern(["a.b"]).fullmatch("axb\n")
+
+
+# --- every command's --help examples ----------------------------------------------------------
+
+
+def _help_examples(command: click.Command, path: list[str]) -> list[str]:
+    """Return the command lines a command's --help shows under "Example" (or under any heading, for the group)."""
+    text = CliRunner().invoke(main, [*path, "--help"], terminal_width=200).stdout
+    if path:
+        text = text.split("Example", 1)[1] if "Example" in text else ""
+        text = text.split("\nOptions:", 1)[0]
+    else:
+        text = text.split("\nOptions:", 1)[0]
+    lines, joined = [], ""
+    for line in text.splitlines():
+        line = joined + line.strip()
+        joined = ""
+        if line.endswith("\\"):
+            joined = line[:-1]
+            continue
+        if line.startswith("coursereview "):
+            lines.append(line.split("  #", 1)[0].strip())
+    return lines
+
+
+def _all_commands(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Command]]:
+    found: list[tuple[list[str], click.Command]] = [(path, group)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += _all_commands(command, [*path, name])
+        else:
+            found.append(([*path, name], command))
+    return found
+
+
+COMMANDS = [(path, command) for path, command in _all_commands(main, []) if path[:1] != ["criteria"] or path[1:]]
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "coursereview" for p, _ in COMMANDS])
+def test_help_examples_run_from_an_empty_folder(path: list[str], command: click.Command, tmp_path: Path) -> None:
+    examples = _help_examples(command, path)
+    if path and not isinstance(command, click.Group):
+        assert examples, f"coursereview {' '.join(path)} --help shows no example"
+    runner = CliRunner()
+    for line in examples:
+        program, *args = shlex.split(line)
+        assert program == "coursereview"
+        result = runner.invoke(main, args, prog_name="coursereview")
+        assert result.exception is None or isinstance(result.exception, SystemExit), (line, result.exception)
+        assert result.exit_code in (0, 1), f"`{line}` could not run (exit {result.exit_code}): {result.output}"

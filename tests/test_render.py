@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from coursereview import check, load_submission
+from coursereview import check, load_submission, review_reference
 from coursereview.documents import render, source_date
 from coursereview.documents.review_context import SECTIONS
 from coursereview.errors import CourseReviewError
@@ -74,14 +74,28 @@ def read_docx(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
 
 
-def table_with(document: docx.document.Document, first_header: str) -> list:
-    """Return every table whose first cell is ``first_header``, as lists of row texts."""
+def table_with(document: docx.document.Document, first_header: str, second: str | None = None) -> list:
+    """Return every table whose first cell is ``first_header`` (and second ``second``), as lists of row texts."""
     found = []
     for table in document.tables:
         rows = [[c.text for c in row.cells] for row in table.rows]
-        if rows and rows[0][0] == first_header:
+        if rows and rows[0][0] == first_header and (second is None or rows[0][1] == second):
             found.append(rows)
     return found
+
+
+def key_values(document: docx.document.Document, first_label: str) -> dict[str, str]:
+    """Return the label/value table whose first label is ``first_label`` as a dict."""
+    [rows] = table_with(document, first_label)
+    return {row[0]: row[1] for row in rows}
+
+
+def what_the_document_says(review: Review) -> list:
+    """Return the findings as the documents list them (documents.finding_text, default profile's dates)."""
+    from coursereview.documents.finding_text import entries
+    from coursereview.documents.profile import load_profile
+
+    return entries(review, load_profile())
 
 
 def test_fixture_is_not_approvable_with_a_provisional_warning(review: Review) -> None:
@@ -96,16 +110,17 @@ def test_docx_headings_in_order(review: Review) -> None:
     assert styles[0] == ("Title", "Fixture Institute 2027, Part 1")
     assert [text for style, text in styles if style == "Heading 1"] == list(SECTIONS)
     days = [text for style, text in styles if style == "Heading 2" and text.endswith("2027")]
-    assert days == ["Monday 17 May 2027", "Tuesday 18 May 2027"]
+    assert days == ["Monday, May 17, 2027", "Tuesday, May 18, 2027"]  # the profile's date style, with the weekday
 
 
 def test_docx_area_table_equals_the_tally(review: Review) -> None:
     document = read_docx(render(review, "docx"))
     [rows] = table_with(document, "Area")
-    assert rows[0] == ["Area", "Required hours", "Provided hours", "Status"]
-    provided = {row[0].rsplit("(", 1)[1].rstrip(")"): row[2] for row in rows[1:]}
-    assert provided == {area: fmt(h) for area, h in review.tally.area_hours().items()}
-    assert sum(float(h) for h in provided.values()) == pytest.approx(sum(review.tally.area_hours().values()))
+    assert rows[0] == ["Area", "Hours offered", "Status"]  # no Required column: no area of the set has a minimum
+    ids = {a.title: a.id for a in review.criteria.areas}
+    offered = {ids[row[0]]: row[1] for row in rows[1:]}
+    assert offered == {area: fmt(h) for area, h in review.tally.area_hours().items()}
+    assert sum(float(h) for h in offered.values()) == pytest.approx(sum(review.tally.area_hours().values()))
 
 
 def test_docx_hours_and_points(review: Review) -> None:
@@ -116,32 +131,36 @@ def test_docx_hours_and_points(review: Review) -> None:
     assert values["Points a participant earns"] == f"{fmt(review.tally.points)} CMC Education"
     body = "\n".join(p.text for p in document.paragraphs)
     for step in review.tally.steps():
-        assert step in body
+        assert step[0].upper() + step[1:] + "." in body  # each step as a sentence
 
 
 def test_docx_timetable_has_one_row_per_session_breaks_and_meals_count_zero(review: Review) -> None:
     document = read_docx(render(review, "docx"))
-    tables = table_with(document, "Time")
+    tables = table_with(document, "No.", "Time")
     rows = [row for table in tables for row in table[1:]]
     assert len(rows) == len(review.submission.sessions) == 8
-    assert [r[1] for r in rows].count("Lunch") == 2
+    assert [r[2] for r in rows].count("Lunch") == 2
     for row in rows:
-        if row[2] in ("break", "meal"):
-            assert row[-1] == "0.0"
-    assert SCRIPT in [r[1] for r in rows]
+        if row[3] in ("Break", "Meal"):  # kinds in words, not codes
+            assert row[7] == "0.0"
+    assert SCRIPT in [r[2] for r in rows]
+    assert sorted(int(r[0]) for r in rows) == list(range(1, 9))  # sessions numbered from 1
+    assert {r[4] for r in rows} >= {"Public Administration and Government", "Role of the Clerk (technical)"}
 
 
 def test_docx_every_finding_appears_with_code_location_and_hint(review: Review) -> None:
     document = read_docx(render(review, "docx"))
     rows = [row for table in table_with(document, "Code") for row in table[1:]]
-    assert sorted(r[0] for r in rows) == sorted(f.code for f in review.findings)
+    assert sorted(r[0] for r in rows) == sorted({f.code for f in review.findings})
     by_code = {r[0]: r for r in rows}
-    for f in review.findings:
-        row = by_code[f.code]
-        assert f.message in row[1]
-        assert row[2] == str(f.location)
-        assert row[3] == (f.hint or "—")
-        assert ("(provisional rule)" in row[1]) == f.provisional
+    for entry in what_the_document_says(review):
+        row = by_code[entry.code]
+        for sentence, place in zip(entry.sentences, entry.places, strict=True):
+            assert sentence in row[1] and sentence[0].isupper() and sentence.endswith(".")
+            assert place in row[2] and "fixture.yaml" not in row[2]
+        assert row[3] == ("\n".join(entry.hints) or "—")
+        assert ("Provisional rule" in row[1]) == entry.provisional
+        assert "(unused-instructor)" not in row[1] and "data integrity" not in row[1]
 
 
 def test_docx_word_structure(review: Review) -> None:
@@ -149,7 +168,7 @@ def test_docx_word_structure(review: Review) -> None:
     document = read_docx(data)
     for table in document.tables:
         assert table.style.name == "Table Grid"
-    headed = [t for t in document.tables if t.rows[0].cells[0].text in ("Area", "Time", "Code", "Session")]
+    headed = [t for t in document.tables if t.rows[0].cells[0].text in ("Area", "No.", "Code")]
     assert len(headed) == 1 + 2 + 2 + 1  # areas, a timetable per day, errors and warnings, trail
     for table in headed:
         assert table._tbl.tr_lst[0].find(f"{W}trPr/{W}tblHeader") is not None
@@ -161,22 +180,31 @@ def test_docx_word_structure(review: Review) -> None:
     assert props.title == "Fixture Institute 2027, Part 1"
     assert props.author == "Fixture Clerks Institute"
     assert "Course Program Review" in props.subject and "IIMC" in props.keywords
+    assert review_reference(review) in props.keywords
     assert props.created == props.modified == props.last_printed == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def test_docx_approval_block_blank_or_recorded(review: Review) -> None:
     blank = read_docx(render(review, "docx"))
     [rows] = table_with(blank, "Decision")
-    assert [r[0] for r in rows] == ["Decision", "Reviewer", "Date", "Signature"]
-    assert rows[1][1] == rows[2][1] == rows[3][1] == ""
+    assert [r[0] for r in rows] == ["Decision", "Conditions or note", "Points approved", "Name", "Title",
+                                    "Signature", "Date"]
+    values = dict((r[0], r[1]) for r in rows)
+    assert values["Decision"].split("   ") == ["☐ Approved", "☐ Approved with conditions", "☐ Returned"]
+    assert (values["Name"], values["Title"]) == ("Jane Anne Long, Ed.D.", "Director of Professional Development")
+    assert values["Signature"] == values["Date"] == values["Points approved"] == ""
+    [table] = [t for t in blank.tables if t.rows[0].cells[0].text == "Decision"]
+    signature = table.rows[5]
+    assert signature.height is not None and signature.height.inches >= 0.5  # room to sign
     when = dt.datetime(2027, 6, 1, 14, 30, tzinfo=dt.UTC)
     decision = Decision("returned", "Robin Reviewer", when, "Add a certificate")
     recorded = read_docx(render(review, "docx", decision))
-    [rows] = table_with(recorded, "Decision")
-    values = dict((r[0], r[1]) for r in rows)
-    assert values["Decision"] == "returned" and values["Reviewer"] == "Robin Reviewer"
-    assert values["Date"] == "2027-06-01 14:30 UTC" and values["Note"] == "Add a certificate"
-    assert values["Signature"] == ""
+    values = key_values(recorded, "Decision")
+    assert values["Decision"] == "Returned" and values["Name"] == "Robin Reviewer"
+    assert values["Date"] == "June 1, 2027" and values["Conditions or note"] == "Add a certificate"
+    assert values["Signature"] == "" and values["Points approved"] == "None"
+    summary = key_values(recorded, "Verdict")
+    assert summary["IIMC decision"] == "Returned by Robin Reviewer on June 1, 2027"
 
 
 def test_docx_render_twice_is_byte_identical(review: Review) -> None:
@@ -259,23 +287,26 @@ def test_html_is_escaped_self_contained_and_has_the_same_tables_as_the_docx(revi
     assert SCRIPT in "".join(page.text)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in data.decode()
     assert "style" in page.tags and "link" not in page.tags and "@media print" in data.decode()
+    assert "svg" in page.tags  # the hours chart, inline
     assert page.tags.count("h2") == len(SECTIONS)
-    html_tables = {t[0][0]: t for t in page.tables if t and t[0]}
     document = read_docx(render(review, "docx"))
-    for first in ("Provider", "Area", "Total contact hours", "Instructor", "Session", "Decision"):
-        [docx_rows] = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables
-                       if t.rows[0].cells[0].text == first]
-        assert html_tables[first] == docx_rows
-    html_days = [t[1:] for t in page.tables if t[0][0] == "Time"]
-    docx_days = [rows[1:] for rows in table_with(document, "Time")]
-    assert html_days == docx_days
+    docx_tables = [[[c.text for c in r.cells] for r in table.rows] for table in document.tables]
+    assert len(page.tables) == len(docx_tables)  # the same tables in the same order
+    for html, rows in zip(page.tables, docx_tables, strict=True):
+        if rows[0][0] in ("Verdict", "Code"):  # rich cells (a coloured verdict, findings of many lines)
+            assert [row[0] for row in html] == [row[0] for row in rows]
+            continue
+        if rows[0][:2] == ["No.", "Time"]:  # a timetable day: the session's note is on its own line in Word
+            rows = [[cell.replace("\n", "") for cell in row] for row in rows]
+        assert html == rows
 
 
 def test_html_shows_every_finding_and_provisional_marker(review: Review) -> None:
     text = "".join(parse_html(render(review, "html")).text)
-    for f in review.findings:
-        assert f.code in text and f.message in text and str(f.location) in text
-    assert "(provisional rule)" in text
+    for entry in what_the_document_says(review):
+        assert entry.code in text and all(s in text for s in entry.sentences)
+        assert all(place.replace("\n", "") in text for place in entry.places)
+    assert "Provisional rule" in text
 
 
 def test_markdown_has_the_same_content(review: Review) -> None:
@@ -284,8 +315,10 @@ def test_markdown_has_the_same_content(review: Review) -> None:
     assert [line[3:] for line in text.splitlines() if line.startswith("## ")] == list(SECTIONS)
     assert "\\<script\\>alert(1)\\</script\\>" in text and SCRIPT not in text
     assert "| **Total contact hours** | 15.0 |" in text
-    for f in review.findings:
-        assert f"**{f.code}**" in text
+    assert "| **Verdict** | **NOT APPROVABLE.** The program does not meet" in text
+    for entry in what_the_document_says(review):
+        assert f"**{entry.code}**" in text
+    titles = {a.id: a.title for a in review.criteria.areas}
     for area, hours in review.tally.area_hours().items():
-        assert f"({area}) | — | {fmt(hours)} |" in text
+        assert f"| {titles[area]} | {fmt(hours)} |" in text
     assert "\n\n\n" not in text

@@ -27,12 +27,13 @@ def main() -> None:
       coursereview render my-institute.docx -o review.docx
     \b
     IIMC staff:
-      coursereview batch inbox/ -o reviews/           # validate and render a queue
-      coursereview decide FILE --approve --reviewer "A. Staff"
-      coursereview letter FILE -o letter.docx
+      coursereview batch my-institute.docx -o reviews/   # validate and render a queue
+      coursereview decide my-institute.docx --return --reviewer "A. Staff" --note "Add the sessions"
+      coursereview letter my-institute.docx -o letter.docx
     \b
-    See an example:
+    See an example, or start from one:
       coursereview example institute-part1 -o reviews
+      coursereview example institute-part1 --source -o institute-part1.yaml
     """
 
 

@@ -53,8 +53,8 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
     dashboard: counts by verdict, the submissions by verdict then date received, and IIMC's
     recorded decision from the register, --db). A file that
     cannot be read is listed as "could not read" with the reason; it never stops the batch.
-    A folder or pattern that holds no submission is reported the same way (and when nothing
-    at all is found, nothing is written).
+    A path that does not exist is such a file. A folder or pattern that holds no submission
+    is reported the same way, and when no path names any file at all, nothing is written.
     Unchanged submissions (same content, criteria, formats) are not redone unless --force.
 
     \b
@@ -62,7 +62,9 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
 
     \b
     Example:
-      coursereview batch submissions/ -o reviews/ --format docx,html -j 4
+      coursereview example academy --source -o academy.yaml
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview batch academy.yaml not-approvable.yaml -o reviews/ --format docx,html -j 2
     """
     from coursereview.staff.batch import UNCHANGED, UNREADABLE, run_batch
 
@@ -119,8 +121,10 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
 
     \b
     Example:
-      coursereview decide examples/academy.yaml --approve --reviewer "R. Staff"
-      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" \\
+      coursereview example academy --source -o academy.yaml
+      coursereview decide academy.yaml --approve --reviewer "R. Staff"
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview decide not-approvable.yaml --return --reviewer "R. Staff" \\
         --note "Attach the certificate template"
     """
     if approve and return_:
@@ -150,7 +154,8 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 
     \b
     Example:
-      coursereview history examples/academy.yaml --format json
+      coursereview example academy --source -o academy.yaml
+      coursereview history academy.yaml --format json
     """
     path = register_to_read(db)
     sha = load_submission(file).sha256 if file else None
@@ -167,7 +172,7 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return
     if not entries:
-        click.echo(f"no decisions recorded in {db}" + (f" for {file}" if file else ""))
+        click.echo(f"no decisions recorded in {path}" + (f" for {file}" if file else ""))
     for entry in entries:
         click.echo(_history_line(entry))
 
@@ -197,9 +202,11 @@ def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str |
 
     \b
     Example:
-      coursereview decide examples/not-approvable.yaml --return --reviewer "R. Staff" --note "See the list"
-      coursereview letter examples/not-approvable.yaml -o status-update.docx
-      coursereview letter examples/academy.yaml -o draft.pdf --draft
+      coursereview example not-approvable --source -o not-approvable.yaml
+      coursereview decide not-approvable.yaml --return --reviewer "R. Staff" --note "See the list"
+      coursereview letter not-approvable.yaml -o status-update.docx
+      coursereview example academy --source -o academy.yaml
+      coursereview letter academy.yaml -o draft.pdf --draft
     """
     from coursereview.documents.letter import build_letter, letter_kind
     from coursereview.word.package import source_date

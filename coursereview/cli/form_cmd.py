@@ -72,6 +72,7 @@ def import_(form: str, output: str, force: bool) -> None:
 
     \b
     Example:
+      coursereview new -o nwci-2027.docx
       coursereview import nwci-2027.docx -o nwci-2027.yaml
     """
     if Path(output).suffix.lower() not in (".yaml", ".yml"):

@@ -32,7 +32,8 @@ def validate(files: tuple[str, ...], criteria_ref: str | None, fmt_: str, strict
 
     \b
     Example:
-      coursereview validate examples/institute-part1.yaml --explain
+      coursereview example institute-part1 --source -o institute-part1.yaml
+      coursereview validate institute-part1.yaml --explain
     """
     unreadable = failed = False
     for file in files:

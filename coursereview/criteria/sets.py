@@ -423,6 +423,22 @@ def _shipped() -> tuple[_Shipped, ...]:
     return tuple(sorted(sets.values(), key=lambda s: (s.id, _version_key(s.version))))
 
 
+def criteria_source(criteria: CriteriaSet) -> bytes:
+    """Return the YAML text of ``criteria`` as shipped (or as its file holds it), to start a set of one's own from.
+
+    Raise CriteriaError when its file cannot be read or no longer holds the same set.
+    """
+    shipped = next((s for s in _shipped() if s.ref == criteria.ref and s.sha256 == criteria.sha256), None)
+    try:
+        path = criteria_dir() / FsPath(shipped.file).name if shipped else FsPath(criteria.file)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(f"{criteria.file}: cannot read criteria set: {exc.strerror or exc}") from None
+    if hashlib.sha256(raw).hexdigest() != criteria.sha256:
+        raise CriteriaError(f"{criteria.file}: changed since it was read; show it again")
+    return raw
+
+
 def shipped_criteria() -> list[CriteriaSet]:
     """Return every criteria set shipped with coursereview, sorted by id and version (read once)."""
     return [s.criteria for s in _shipped()]
@@ -443,7 +459,7 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
     if ref and (ref.endswith((".yaml", ".yml", ".json")) or FsPath(ref).is_file()):
         if shipped_only:
             raise CriteriaError(f"program.criteria {ref!r}: a submission may name a shipped set (id or id@version) "
-                                "only; a reviewer gives a criteria file with --criteria")
+                                "only; a criteria file of one's own is for reviewers")
         return load_criteria_file(ref)
     sets = _shipped()
     if ref:
@@ -459,5 +475,5 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
     candidates = [s for s in sets if kind in s.kinds]
     in_force = [s for s in candidates if on is None or s.in_force(on)]
     if not in_force:
-        raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}; give --criteria")
+        raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}")
     return in_force[-1].criteria

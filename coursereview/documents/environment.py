@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from typing import TYPE_CHECKING, Any
@@ -62,8 +63,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_escape, cell=md_cell, hours=hours)
+    env.filters.update(md=md_escape, cell=md_cell, hours=hours, b64=_base64)
     return env
+
+
+def _base64(data: bytes) -> str:
+    """Return ``data`` in base 64 (an image inside an HTML page)."""
+    return base64.b64encode(data).decode("ascii")
 
 
 def _is_html(name: str | None) -> bool:

@@ -44,7 +44,7 @@ _INSTRUCTOR_WIDTHS = {"id": 1200, "name": 2500, "position": 2800, "qualification
 _LABEL_WIDTH = 4200  # the label column of the provider and program tables
 
 # What a column header says under its label, small and grey (allowed values are in the instructions).
-_HEADER_HINTS = {"ids": "IDs, comma separated", "lines": "one per line"}
+_HEADER_HINTS = {"ids": "names or IDs", "lines": "one per line"}
 _KEY_HINTS = {"track": "if parallel"}
 _LABEL_HINTS = {"date": "month/day/year", "names": "one per line", "part": "1, 2 or 3"}
 
@@ -75,8 +75,8 @@ def build_form(criteria: CriteriaSet, kind: str, criteria_ref: str | None = None
 
     doc.page_break()
     doc.heading("Instructors", 1)
-    doc.paragraph("One row per instructor. The ID is a short name you make up, such as jdoe for Jane Doe; the "
-                  "Sessions table uses it.")
+    doc.paragraph("One row per instructor, with designations after the name (Karen Olson, MMC). The ID may stay "
+                  "empty: the Sessions table can name instructors by name. A short ID such as jdoe is fine too.")
     blank = [EMPTY] * len(INSTRUCTORS)
     doc.table([*_example(INSTRUCTORS, {}), *[blank] * INSTRUCTOR_ROWS], _headers(INSTRUCTORS),
               [_INSTRUCTOR_WIDTHS[f.key] for f in INSTRUCTORS], look, min_height=_ROW_HEIGHT)
@@ -99,7 +99,7 @@ def _instructions(doc: Writer, criteria: CriteriaSet, profile: Profile, look: Ta
     for line in (
         "Fill in the Provider and Program tables: type each answer in the right-hand column. The grey words "
         "under each label say what is wanted.",
-        "List every instructor in the Instructors table, one per row, and give each a short ID such as jdoe.",
+        "List every instructor in the Instructors table, one per row. The ID column may stay empty.",
         "List every session in the Sessions table, one row each, in the order they happen. Breaks and lunch "
         "belong in the table too.",
         f"Where a cell says {PLACEHOLDER}, click it and pick from the list. If the list does not open, type "
@@ -124,12 +124,14 @@ def _instructions(doc: Writer, criteria: CriteriaSet, profile: Profile, look: Ta
         "Level: Basic, Intermediate or Advanced (MMC credit needs Intermediate or Advanced).",
         "Area: the curriculum area the session counts toward, from the list below. Typing its title or "
         "its ID works too.",
-        "Instructors: the IDs from the Instructors table, separated by commas.",
+        "Instructors: who presents, by name as in the Instructors table (or by ID); several joined by "
+        "\"and\" or \";\", such as Linda Chen and Karen Olson.",
         "Track: only for sessions that run at the same time as others (breakouts): give each strand a letter "
         "such as A or B. Leave it empty otherwise.",
         "Objectives: what participants will be able to do, one per line.",
-        "A row merged across the whole table, such as Monday, July 12, 2027, is a day heading: its date "
-        "counts for the rows below it that leave Date empty.",
+        "Date: it is enough to write the date on a day's first row; the rows below it that leave Date empty "
+        "belong to the same day. A row merged across the whole table, such as Monday, July 12, 2027, is a "
+        "day heading that works the same way.",
     ):
         doc.paragraph(line, "List Bullet")
 

@@ -13,8 +13,9 @@ from coursereview.documents.profile import Profile
 from coursereview.findings import Finding
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.review import Review
-from coursereview.rules.timetable import double_bookings, first_clashes
+from coursereview.rules.timetable import afternoon_end, afternoon_times, double_bookings, first_clashes
 from coursereview.schema.model import Instructor, Session
+from coursereview.tally import EARLIEST, LATEST, break_kind, days_without_sessions, titled_as_break
 from coursereview.wording import did_you_mean, fmt, number
 
 # The nouns a sentence uses for a field when its form label alone would read oddly ("The end is required").
@@ -155,12 +156,13 @@ class _Words:
     @functools.cached_property
     def clashes(self) -> dict[int, Session]:
         """Return, for each session that overlaps an earlier one, that earlier session (by index)."""
-        return {later.index: first for first, later in first_clashes(self.sub.sessions)}
+        return {later.index: first for first, later in first_clashes(self.sub.sessions, self.review.tally.doubtful)}
 
     @functools.cached_property
     def double_booked(self) -> dict[int, tuple[str, Session]]:
         """Return, for each session whose presenter already teaches then, the presenter and the other session."""
-        return {later.index: (ref, first) for ref, first, later in double_bookings(self.sub.sessions)}
+        doubtful = self.review.tally.doubtful
+        return {later.index: (ref, first) for ref, first, later in double_bookings(self.sub.sessions, doubtful)}
 
     def person(self, ref: str) -> str:
         named = {p.id: p.name for p in self.sub.instructors if p.id}
@@ -201,8 +203,9 @@ def _ends_before_start(w: _Words, f: Finding) -> tuple[str, str]:
     s = w.session(f.path)
     if s is None:
         return _generic(f)
-    return (f"The session ends at {w.time(s.end)}, before it starts at {w.time(s.start)}.",
-            "Correct the times (on a 24-hour clock, 1:30 PM is 13:30).")
+    later = afternoon_end(s)
+    how = f"Did you mean {w.time(later)}?" if later else "Correct the times (on a 24-hour clock, 1:30 PM is 13:30)."
+    return f"The session ends at {w.time(s.end)}, before it starts at {w.time(s.start)}.", how
 
 
 def _overlap(w: _Words, f: Finding) -> tuple[str, str]:
@@ -213,6 +216,55 @@ def _overlap(w: _Words, f: Finding) -> tuple[str, str]:
     return (f"The session ({w.span(s)}) overlaps {_quote(other.label)} ({w.span(other)}) on the same day.",
             "Move one of the two sessions; if they are breakouts held at the same time, put them in different "
             "tracks.")
+
+
+def _afternoon(w: _Words, s: Session) -> str:
+    """Return how to make a session's times clear: its afternoon reading when that fits, else a check."""
+    reading = afternoon_times(s)
+    if reading is None:
+        return f"Check its times: sessions are held between {w.time(_clock(EARLIEST))} and {w.time(_clock(LATEST))}."
+    return f"Did you mean {w.time(reading[0])} to {w.time(reading[1])}? Write afternoon times with PM."
+
+
+def _clock(minutes: int) -> dt.time:
+    return dt.time(minutes // 60 % 24, minutes % 60)
+
+
+def _odd_hour(w: _Words, f: Finding) -> tuple[str, str]:
+    s = w.session(f.path)
+    if s is None:
+        return _generic(f)
+    return (f"The session runs from {w.span(s)}, outside the hours sessions are held; it is not counted until its "
+            "times are clear.", _afternoon(w, s))
+
+
+def _out_of_order(w: _Words, f: Finding) -> tuple[str, str]:
+    s = w.session(f.path)
+    above = w.review.tally.doubtful.get(s.index) if s is not None else None
+    if s is None or above is None or above.above is None:
+        return _generic(f)
+    return (f"The session starts at {w.time(s.start)}, before {_quote(above.above.label)} listed above it on the same "
+            f"day ({w.time(above.above.start)}); it is not counted until its times are clear.", _afternoon(w, s))
+
+
+def _empty_days(w: _Words, f: Finding) -> tuple[str, str]:
+    program = w.sub.program
+    runs = days_without_sessions(w.sub)
+    if not runs or program.start is None or program.end is None:
+        return _generic(f)
+    days = "; ".join(w.profile.date(a) + (f" to {w.profile.date(b)}" if b != a else "") for a, b in runs)
+    return (f"The program has no sessions on {days}, though it runs from {w.profile.date(program.start)} to "
+            f"{w.profile.date(program.end)}.", "Add the sessions of those days, or correct the program's dates.")
+
+
+def _meal_as_session(w: _Words, f: Finding) -> tuple[str, str]:
+    s = w.session(f.path)
+    word = titled_as_break(s, w.review.criteria) if s is not None else None
+    if s is None or word is None:
+        return _generic(f)
+    return (f"The session is titled as a {word} but entered as a taught session; it is not counted as contact time.",
+            f"If it is a {word}, set its kind to {break_kind(word)}; a taught session describes its content and "
+            "names its presenter.")
 
 
 def _outside_dates(w: _Words, f: Finding) -> tuple[str, str]:
@@ -335,7 +387,7 @@ def _unknown_instructor(w: _Words, f: Finding) -> tuple[str, str]:
         return _generic(f)
     ref = s.instructors[j]
     listed = [p.id for p in w.sub.instructors if p.id]
-    close = did_you_mean(ref, listed)
+    close = did_you_mean(ref, listed + [p.name for p in w.sub.instructors if p.name])  # named by id or by name
     if close:
         guess = close.split("'")[1]
         how = f"Did you mean {_quote(guess)} ({w.person(guess)})?" if w.person(guess) != guess else \
@@ -398,8 +450,9 @@ def _bad_email(w: _Words, f: Finding) -> tuple[str, str]:
 _WHAT: dict[str, _Make] = {
     "S001": _unknown_key, "S002": _missing, "S003": _invalid, "S004": _not_a_date, "S005": _not_a_time,
     "T001": _ends_before_start, "T002": _overlap, "T003": _outside_dates, "T004": _program_ends_first,
+    "T005": _odd_hour, "T006": _out_of_order, "T007": _empty_days,
     "H001": _below_minimum, "H002": _below_expected, "H003": _too_short, "H004": _long_day, "H005": _off_blocks,
-    "H006": _no_points, "H007": _above_maximum,
+    "H006": _no_points, "H007": _above_maximum, "H008": _meal_as_session,
     "A001": _unknown_area, "A002": _area_below, "A003": _few_areas, "A004": _no_ethics, "A005": _no_area,
     "I001": _unknown_instructor, "I002": _unused, "I003": _no_qualifications, "I004": _double_booked,
     "I005": _no_presenter, "I006": _duplicate_id,

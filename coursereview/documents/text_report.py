@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from coursereview.findings import Finding
 from coursereview.review import Review
 from coursereview.tally import Tally, TrailLine
 from coursereview.wording import fmt
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def text_report(review: Review, explain: bool = False) -> str:
     """Return the text report of ``review``: one line per finding, the verdict line and the hours by area.
 
-    With ``explain``, add the calculation trail: each session's minutes (sessions numbered from 1,
-    as findings name them), then the arithmetic from minutes to points. Every line ends with a newline.
+    Errors come first, then warnings, then info (each in file order), so that a cause (a missing
+    end time) is read before the totals it leaves short. With ``explain``, add the calculation
+    trail: each session's minutes (sessions numbered from 1, as findings name them), then the
+    arithmetic from minutes to points. Every line ends with a newline.
     """
     t = review.tally
-    lines = [str(finding) for finding in review.findings]
+    lines = [str(finding) for finding in reading_order(review.findings)]
     lines.append(f"{review.submission.file}: {review.verdict_text.upper()} by {review.criteria.ref}: "
                  f"{t.summary()}; {review.counts_text}")
     lines.append("  hours by area: " + ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items()))
     if explain:
         lines.extend(_trail(t))
     return "".join(line + "\n" for line in lines)
+
+
+def reading_order(findings: tuple[Finding, ...]) -> list[Finding]:
+    """Return the findings as a reader should meet them: errors, then warnings, then info, each in file order."""
+    return sorted(findings, key=lambda f: _ORDER.get(f.severity, len(_ORDER)))  # sorted is stable: file order kept
 
 
 def _trail(t: Tally) -> list[str]:

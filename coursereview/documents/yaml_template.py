@@ -34,9 +34,9 @@ _ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
 _YAML_FORMS = {"date": "a date, e.g. 2027-07-12, or 7/12/2027 (month/day/year)",
                "time": "a time of day, e.g. 8:30 AM, 1:15 PM, or 13:15 on the 24-hour clock",
-               "part": "1, 2 or 3", "ids": "list of instructor ids, e.g. [jdoe, asmith]",
+               "part": "1, 2 or 3", "ids": "list of instructor ids or names, e.g. [jdoe, Karen Olson]",
                "lines": "list, one objective per item", "names": "one name, or a list",
-               "area": "a curriculum area id (listed at the top of this file)"}
+               "area": "a curriculum area id or title (listed at the top of this file)"}
 
 
 def scalar(value: Any) -> str:

@@ -1,10 +1,15 @@
-"""Intake: a submission file -> plain data (Document), chosen by its content: YAML, JSON or a Word form."""
+"""Intake: a submission file -> plain data (Document), chosen by its content: YAML, JSON or a Word form.
+
+Whatever the format, the agenda is then read the same way (``intake.agenda``): dates carried down
+a day, time ranges, instructors by name.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path as FsPath
 
 from coursereview.errors import InputError
+from coursereview.intake.agenda import read_agenda
 from coursereview.intake.document import Document
 from coursereview.intake.text import parse_head, parse_text
 from coursereview.io import MAX_BYTES, read_bytes
@@ -22,7 +27,7 @@ def load_document(path: str | FsPath) -> Document:
         from coursereview.intake.form import read_form  # imported lazily: pulls in python-docx
 
         return read_form(path)
-    return parse_text(raw, str(path), json_syntax=path.suffix.lower() == ".json")
+    return read_agenda(parse_text(raw, str(path), json_syntax=path.suffix.lower() == ".json"))
 
 
 def read_document(raw: bytes, name: str) -> Document:
@@ -41,4 +46,4 @@ def read_document(raw: bytes, name: str) -> Document:
     if len(raw) > MAX_BYTES:
         raise InputError(name, f"file is larger than the limit of {MAX_BYTES // (1024 * 1024)} MiB for a submission")
     json_syntax = name.lower().endswith(".json") or raw.lstrip()[:1] == b"{"
-    return parse_text(raw, name, json_syntax=json_syntax)
+    return read_agenda(parse_text(raw, name, json_syntax=json_syntax))

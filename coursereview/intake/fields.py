@@ -76,7 +76,8 @@ PROGRAM: tuple[Field, ...] = (
 )
 
 INSTRUCTORS: tuple[Field, ...] = (
-    Field(("id",), "ID", "a short id used in the sessions table, e.g. jdoe", "required", example="jdoe"),
+    Field(("id",), "ID", "a short name for the instructor that sessions may use instead of the full name; "
+          "left empty, it is made from the name (Karen Olson, MMC: karen-olson)", example="jdoe"),
     Field(("name",), "Name", "full name with designations", "required", example="Jane Doe, MMC"),
     Field(("position",), "Position", "job title and employer", example="City Clerk, City of Example"),
     Field(("qualifications",), "Qualifications", "why this person is qualified to teach the sessions", "required",
@@ -84,8 +85,10 @@ INSTRUCTORS: tuple[Field, ...] = (
 )
 
 SESSIONS: tuple[Field, ...] = (
-    Field(("date",), "Date", "the day of the session", "required", "date", example="7/12/2027"),
-    Field(("start",), "Start", "when the session starts", "required", "time", example="8:30 AM"),
+    Field(("date",), "Date", "the day of the session; left empty, the date of the session above", "required", "date",
+          example="7/12/2027"),
+    Field(("start",), "Start", "when the session starts (or the whole range, such as 8:00 - 10:00 AM)", "required",
+          "time", example="8:30 AM"),
     Field(("end",), "End", "when the session ends, after the start", "required", "time", example="10:00 AM"),
     Field(("kind",), "Kind", "instruction (the default), exam; break, meal and social count no hours",
           kind="choice", choices=SESSION_KINDS, example="instruction"),
@@ -94,7 +97,7 @@ SESSIONS: tuple[Field, ...] = (
           "required for instruction", "area", example="clerk-role"),
     Field(("level",), "Level", "the level the session is offered at (MMC credit needs intermediate or advanced)",
           "required for instruction", "choice", LEVELS, example="basic"),
-    Field(("instructors",), "Instructors", "who presents the session, from the instructors table",
+    Field(("instructors",), "Instructors", "who presents the session: names or ids from the instructors list",
           "required for instruction", "ids", example="jdoe, asmith"),
     Field(("track",), "Track", "concurrent breakouts: sessions in different tracks may overlap"),
     Field(("description",), "Description", "what the session covers", "required for instruction",

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from coursereview.errors import InputError
+from coursereview.intake.agenda import read_agenda
 from coursereview.intake.document import Document
 from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field, example_text
 from coursereview.io import read_bytes
 from coursereview.location import Location, SourceMap
-from coursereview.parsing import clean, parse_date, parse_time
+from coursereview.parsing import clean, parse_date, time_text
 from coursereview.vocabulary import SCHEMA_ID
 from coursereview.word.controls import PLACEHOLDER
 from coursereview.word.reader import Row, read_tables
@@ -21,12 +22,13 @@ from coursereview.word.safety import MAX_FILE
 
 # Other words people use for a column or row label (normalised: lower case, before any parenthesis).
 _ALIASES = {
-    "sessions": {"day": "date", "from": "start", "begin": "start", "start time": "start", "to": "end",
+    "sessions": {"day": "date", "from": "start", "begin": "start", "start time": "start", "time": "start",
+                 "times": "start", "to": "end",
                  "finish": "end", "end time": "end", "type": "kind", "session": "title", "session title": "title",
                  "curriculum area": "area", "presenter": "instructors", "presenters": "instructors",
                  "speaker": "instructors", "speakers": "instructors", "instructor": "instructors",
                  "learning objectives": "objectives", "content": "description"},
-    "instructors": {"instructor id": "id", "instructor": "name", "title": "position",
+    "instructors": {"instructor id": "id", "instructor": "name", "presenter": "name", "title": "position",
                     "qualification": "qualifications"},
     "provider": {"name": "name", "provider": "name", "director": "director.name", "email": "director.email",
                  "phone": "director.phone", "associations": "association"},
@@ -60,14 +62,13 @@ def read_form_bytes(raw: bytes, name: str) -> Document:
     tables = _find_tables(read_tables(raw, name), name)
     if not tables:
         raise InputError(name, "no coursereview form tables found (provider, program, instructors, sessions); "
-                               "start from the form made by 'coursereview new -o form.docx'")
+                               "start from a blank coursereview form ('coursereview new' makes one)")
     sources = SourceMap(name, style="form")
     sources.values[()] = Location(name)
     data: dict[str, Any] = {"schema": SCHEMA_ID}
     for kind in ("provider", "program"):
         for table in (t for t in tables if t.name == kind):
             data[kind] = _read_fields(table, data.get(kind, {}), sources, name)
-    people: dict[str, str] = {}
     for kind in ("instructors", "sessions"):
         found = [t for t in tables if t.name == kind]
         if not found:
@@ -75,11 +76,9 @@ def read_form_bytes(raw: bytes, name: str) -> Document:
         items: list[dict[str, Any]] = []
         sources.values[(kind,)] = Location(name, where=f"{kind} table")
         for table in found:
-            _read_rows(table, items, sources, name, people)
+            _read_rows(table, items, sources, name)
         data[kind] = items
-        if kind == "instructors":
-            people = _people_lookup(items)
-    return Document(data, sources, name, hashlib.sha256(raw).hexdigest())
+    return read_agenda(Document(data, sources, name, hashlib.sha256(raw).hexdigest()))
 
 
 # --- finding the form's tables ------------------------------------------------------------------
@@ -218,10 +217,11 @@ def _read_fields(table: _Table, into: dict[str, Any], sources: SourceMap, file: 
             if not text or not _norm(label):
                 continue
             path: tuple[str, ...] = (re.sub(r"\W+", "_", _norm(label)).strip("_") or "field",)  # S001
+            sources.labels[(kind, *path)] = label.split("(")[0].strip()
             value: Any = clean(text)
         else:
             path = f.path
-            value = _convert(f, text, {})
+            value = _convert(f, text)
         where = Location(file, where=f'{table.label}, row "{f.label if f else label.split("(")[0].strip()}"')
         for depth in range(1, len(path) + 1):
             sources.values.setdefault((kind, *path[:depth]), where)  # an empty row still says where it is
@@ -251,22 +251,22 @@ def _label_fields(kind: str, sources: SourceMap, prefix: tuple = ()) -> None:
             sources.labels[(kind, *prefix, *parent)] = " and ".join(required or members)
 
 
-def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str,
-               people: dict[str, str]) -> None:
+def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, file: str) -> None:
     """Append one item per row of a column table (instructors or sessions) that holds one.
 
     Skipped: empty rows, rows whose only text continues a vertical merge from above (a date
     merged down into spare rows) and rows that are one cell merged across the table (a caption
-    or a day heading). A day heading that is a date gives it to the sessions below it that leave
-    their Date cell empty.
+    or a day heading). A session whose Date cell is empty takes the date above it, as agendas
+    are written: the date of the row above, or of the day heading above (a heading that is no
+    date, such as "Day one", gives none).
     """
     kind = table.name
-    heading: tuple[str, Location] | None = None  # the date of the day heading above, and where it is
+    above: tuple[Any, Location] | None = None  # the date the rows below take, and where it was typed
     for number, row in table.rows:
         own = row.own()
         if row.single:
             day = parse_date(next(iter(own.values()), None))
-            heading = (day.isoformat(), Location(file, where=f"{table.label}, row {number}")) if day else None
+            above = (day.isoformat(), Location(file, where=f"{table.label}, row {number}")) if day else None
             continue
         if not any(i < len(table.columns) and table.columns[i] for i in own):
             continue
@@ -275,11 +275,12 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
         item: dict[str, Any] = {}
         sources.values[(kind, index)] = Location(file, where=f"{table.label}, row {number}")
         _label_fields(kind, sources, (index,))
-        if heading and any(f.key == "date" and not text for f, text in cells):
-            item["date"] = heading[0]
-            sources.values[(kind, index, "date")] = heading[1]
+        if above and any(f.key == "date" and not text for f, text in cells):
+            item["date"] = above[0]
+            sources.values[(kind, index, "date")] = above[1]
+            sources.derived.add((kind, index, "date"))
         for f, text in cells:
-            value = _convert(f, text, people)
+            value = _convert(f, text)
             where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
             if value is None or f.key in item:
                 sources.values.setdefault((kind, index, f.key), where)  # an empty cell still says where it is
@@ -290,11 +291,18 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
             if isinstance(value, list):
                 for i in range(len(value)):
                     sources.values[(kind, index, f.key, i)] = where
+            if f.key == "date":
+                above = (value, where)
         items.append(item)
 
 
-def _convert(f: Field, text: str, people: dict[str, str]) -> Any:
-    """Return the plain value for a cell's text; None when empty. What cannot be read passes through."""
+def _convert(f: Field, text: str) -> Any:
+    """Return the plain value for a cell's text; None when empty. What cannot be read passes through.
+
+    Dates and times are written the standard way (a time that may be morning or afternoon, such
+    as 1:15, stays as typed: see ``parsing.time_text``); the instructors are left as typed, for
+    ``intake.agenda`` to read the same way as in YAML.
+    """
     if f.kind == "lines":
         items = [clean(_BULLET.sub("", line)) for line in text.splitlines()]
         return [i for i in items if i] or None
@@ -302,7 +310,7 @@ def _convert(f: Field, text: str, people: dict[str, str]) -> Any:
         items = [clean(i) for i in re.split(r"[;\n]", text) if clean(i)]
         return None if not items else items[0] if len(items) == 1 else items
     if f.kind == "ids":
-        return _instructor_ids(text, people) or None
+        return text.strip() or None
     value = clean(text)
     if not value or value == PLACEHOLDER:  # a dropdown's "Choose…" turned into plain text by some program
         return None
@@ -310,8 +318,7 @@ def _convert(f: Field, text: str, people: dict[str, str]) -> Any:
         day = parse_date(value)
         return day.isoformat() if day else value
     if f.kind == "time":
-        time = parse_time(value)
-        return time.strftime("%H:%M") if time else value
+        return time_text(value) or value
     if f.kind == "part":
         m = re.fullmatch(r"(?:part|year)?\s*(\d{1,3})", value, re.IGNORECASE)
         return int(m[1]) if m else value
@@ -322,38 +329,3 @@ def _convert(f: Field, text: str, people: dict[str, str]) -> Any:
                 return candidate
         return value
     return value
-
-
-def _people_lookup(items: list[dict[str, Any]]) -> dict[str, str]:
-    """Return lower-case id, name and name-before-comma -> instructor id."""
-    lookup: dict[str, str] = {}
-    for item in items:
-        ident = item.get("id")
-        if not isinstance(ident, str):
-            continue
-        name = item.get("name")
-        if isinstance(name, str):
-            lookup.setdefault(name.lower(), ident)
-            lookup.setdefault(name.split(",")[0].strip().lower(), ident)
-        lookup[ident.lower()] = ident
-    return lookup
-
-
-def _instructor_ids(text: str, people: dict[str, str]) -> list[str]:
-    """Split an instructors cell into ids; names (even with ", MMC") become ids when they match."""
-    out: list[str] = []
-    for chunk in re.split(r"[;\n]", text):
-        parts = [clean(p) for p in chunk.split(",")]
-        parts = [p for p in parts if p]
-        i = 0
-        while i < len(parts):
-            for j in range(len(parts), i, -1):
-                candidate = ", ".join(parts[i:j]).lower()
-                if candidate in people:
-                    out.append(people[candidate])
-                    i = j
-                    break
-            else:
-                out.append(parts[i])
-                i += 1
-    return out

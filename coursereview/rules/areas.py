@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from coursereview import voice
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.tally import counts, fmt
@@ -16,12 +17,17 @@ def check(ctx: Context) -> Iterator[Finding]:
     criteria = ctx.criteria
     known = [a.id for a in criteria.areas]
     contact = [s for s in ctx.submission.sessions if counts(s, criteria)]
+    names = [*known, *(a.title for a in criteria.areas)]  # an area is named by its id or its title
     for s in contact:
         if s.area is None:
-            yield ctx.finding("A005", ("sessions", s.index), "add 'area' with one of: " + ", ".join(known),
-                              title=s.label)
+            if voice.is_form(ctx.sources):
+                hint = voice.add(ctx.sources, ("sessions", s.index, "area"),
+                                 "the id or title of one of: " + ", ".join(known))
+            else:
+                hint = "add 'area' with one of: " + ", ".join(known)
+            yield ctx.finding("A005", ("sessions", s.index), hint, place=("sessions", s.index, "area"), title=s.label)
         elif criteria.area(s.area) is None:
-            hint = did_you_mean(s.area, known, cutoff=0.5) or "use one of: " + ", ".join(known)
+            hint = did_you_mean(s.area, names, cutoff=0.5) or "use one of: " + ", ".join(known)
             yield ctx.finding("A001", ("sessions", s.index, "area"), hint, title=s.label, area=s.area,
                               criteria=criteria.ref)
     minutes = ctx.tally.area_minutes

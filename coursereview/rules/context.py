@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from coursereview import findings as F
+from coursereview import voice
 from coursereview.criteria import CriteriaSet, Rule
+from coursereview.location import SourceMap
 from coursereview.schema.model import Submission
 from coursereview.tally import Tally
 
@@ -20,15 +22,27 @@ class Context:
     criteria: CriteriaSet
     tally: Tally
 
+    @property
+    def sources(self) -> SourceMap:
+        """Return where every value of the submission came from, and how its input writes values (``style``)."""
+        return self.submission.sources
+
     def rule(self, rule_id: str) -> Rule | None:
         """Return the criteria rule ``rule_id`` when the set applies it."""
         return self.criteria.rule(rule_id)
 
-    def finding(self, code: str, path: tuple = (), hint: str = "", at_key: bool = False, **fields: Any) -> F.Finding:
-        """Return finding ``code`` at ``path`` with severity and criterion from the criteria set."""
+    def finding(self, code: str, path: tuple = (), hint: str = "", at_key: bool = False, place: tuple | None = None,
+                **fields: Any) -> F.Finding:
+        """Return finding ``code`` at ``path`` with severity and criterion from the criteria set.
+
+        ``place`` is the value to point at when it is not ``path`` itself: the empty "Certificate" row
+        of a Word form for a finding about the program (where a YAML file has no key, its location
+        falls back to the nearest one there is, the program's).
+        """
         kind = F.CATALOG[code]
         sources = self.submission.sources
-        location = sources.key(path) if at_key else sources.value(path)
+        where = path if place is None else place
+        location = sources.key(where) if at_key else sources.value(where)
         if kind.rule is None:
             return F.make(code, path, location, hint=hint, **fields)
         rule = self.criteria.rules[kind.rule]
@@ -36,6 +50,16 @@ class Context:
             code, path, location, hint=hint, severity=rule.severity,
             criterion=f"{self.criteria.ref} {rule.id}", provisional=rule.provisional, **fields,
         )
+
+
+    def missing(self, code: str, path: tuple, key: str, what: str, **fields: Any) -> F.Finding:
+        """Return finding ``code`` about ``path`` lacking its ``key``: at the empty place, saying how to give it.
+
+        The hint speaks the input's language: "add 'certificate': what" in YAML, 'fill in
+        "Certificate": what' on a Word form (see ``voice.add``).
+        """
+        place = (*path, key)
+        return self.finding(code, path, voice.add(self.sources, place, what), place=place, **fields)
 
 
 RuleFunction = Callable[[Context], Iterator[F.Finding]]

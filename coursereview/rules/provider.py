@@ -19,6 +19,6 @@ def check(ctx: Context) -> Iterator[Finding]:
     if ctx.rule("provider.director") and email and not _EMAIL.match(email):
         yield ctx.finding("P001", ("provider", "director", "email"), "write it as name@example.org", email=email)
     if ctx.rule("provider.institution") and ctx.submission.program.kind == "institute" and not provider.institution:
-        yield ctx.finding("P002", ("provider",), "add 'institution': the sponsoring university or college")
+        yield ctx.missing("P002", ("provider",), "institution", "the sponsoring university or college")
     if ctx.rule("provider.association") and not provider.association:
-        yield ctx.finding("P003", ("provider",), "add 'association': the clerks' association(s) that sponsor it")
+        yield ctx.missing("P003", ("provider",), "association", "the clerks' association(s) that sponsor it")

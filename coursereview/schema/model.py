@@ -67,6 +67,7 @@ class Session:
     description: str | None = None
     objectives: tuple[str, ...] = ()
     track: str | None = None
+    unmarked: tuple[str, ...] = ()  # "start", "end": written without AM/PM as on a 12-hour clock ("1:15")
 
     @property
     def label(self) -> str:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import copy
+import difflib
+import re
+from dataclasses import replace
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from coursereview import findings as F
+from coursereview import voice
 from coursereview.intake import Document
-from coursereview.parsing import clean, parse_date, parse_time
+from coursereview.intake.fields import PROGRAM, PROVIDER
+from coursereview.location import SourceMap
+from coursereview.parsing import clean, parse_date, parse_time, twelve_hour
 from coursereview.schema.adapter import Problem, flatten
 from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
@@ -157,7 +163,7 @@ class ProgramSchema(_Strict):
 
 
 class InstructorSchema(_Strict):
-    id = Text(required=True)
+    id = Text()  # the intake makes one from the name when it is left out
     name = Text(required=True)
     position = Text()
     qualifications = Text()
@@ -213,20 +219,86 @@ def build_submission(document: Document) -> Submission:
         Instructor(index=i, **item)
         for i, item in zip(positions.get("instructors", ()), loaded.get("instructors", ()), strict=False)
     )
+    invalid = {p.path for p in problems if p.kind == "invalid"}
+    raw_sessions = document.data.get("sessions")
     sessions = tuple(
-        Session(index=i, **item)
+        _session(i, item, raw_sessions[i] if isinstance(raw_sessions, list) else {}, invalid)
         for i, item in zip(positions.get("sessions", ()), loaded.get("sessions", ()), strict=False)
     )
+    program = loaded.get("program") or Program()
+    guess = _likely_kind(document.data, invalid)
+    if guess:  # judged by its likely reading, which the finding about it names
+        program = replace(program, kind=guess)
     return Submission(
         provider=loaded.get("provider") or Provider(),
-        program=loaded.get("program") or Program(),
+        program=program,
         instructors=instructors,
         sessions=sessions,
         sources=document.sources,
         file=document.file,
         sha256=document.sha256,
-        findings=tuple(_finding(p, document) for p in problems),
+        findings=tuple(_finding(p, document, guess) for p in problems
+                       if not (p.path in document.sources.derived and p.kind == "invalid")),
     )
+
+
+def _session(index: int, item: dict[str, Any], raw: Any, invalid: set[tuple]) -> Session:
+    """Return the Session of a loaded ``item``, with what the typed values alone do not say.
+
+    A time written as on a 12-hour clock without AM or PM is marked ``unmarked`` (it may be meant
+    in the afternoon); a kind that is no session kind is kept as typed, so that the session counts
+    as neither taught nor contact time (its finding says why), instead of falling back to instruction.
+    """
+    raw = raw if isinstance(raw, dict) else {}
+    unmarked = tuple(key for key in ("start", "end") if key in item and twelve_hour(raw.get(key)))
+    extra: dict[str, Any] = {"unmarked": unmarked} if unmarked else {}
+    if ("sessions", index, "kind") in invalid:
+        typed = raw.get("kind")
+        extra["kind"] = clean(str(typed)).lower() if isinstance(typed, str | int | float) else "unreadable"
+    return Session(index=index, **item, **extra)
+
+
+def _likely_kind(data: Any, invalid: set[tuple]) -> str | None:
+    """Return the program kind an unreadable ``program.kind`` most likely means ("CMC Institute": institute)."""
+    if ("program", "kind") not in invalid:
+        return None
+    typed = _raw(data, ("program", "kind"))
+    return _likely(typed, KINDS, {}) if isinstance(typed, str) else None
+
+
+# Words people write for a session's kind, and the kind each most likely means.
+_SESSION_KIND_WORDS = {
+    **dict.fromkeys(("lecture", "workshop", "class", "seminar", "panel", "keynote", "session", "presentation",
+                     "training", "course", "plenary", "roundtable", "general session", "breakout", "talk",
+                     "discussion", "teaching", "taught"), "instruction"),
+    **dict.fromkeys(("test", "quiz", "assessment", "examination", "final exam"), "exam"),
+    **dict.fromkeys(("lunch", "luncheon", "breakfast", "dinner", "supper", "food"), "meal"),
+    **dict.fromkeys(("break", "coffee", "coffee break", "rest", "pause", "refreshments", "recess"), "break"),
+    **dict.fromkeys(("reception", "networking", "banquet", "tour", "party", "social event"), "social"),
+}
+
+
+def _titled(title: Any) -> str | None:
+    """Return the kind a session's title names when it is no taught session ("Coffee Break": break), else None."""
+    if not isinstance(title, str):
+        return None
+    for word in re.findall(r"[a-z]+", title.lower()):
+        kind = _SESSION_KIND_WORDS.get(word)
+        if kind and kind != "instruction":
+            return kind
+    return None
+
+
+def _likely(typed: str, choices: tuple[str, ...], words: dict[str, str]) -> str | None:
+    """Return the choice ``typed`` most likely means: a word people use for it, the one choice it names, a close one."""
+    text = clean(typed).lower()
+    if text in words:
+        return words[text]
+    named = [c for c in choices if re.search(rf"\b{re.escape(c)}\b", text)]
+    if len(named) == 1:
+        return named[0]
+    close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 _LISTS = ("instructors", "sessions")
@@ -287,17 +359,16 @@ def _raw(data: Any, path: tuple) -> Any:
     return data
 
 
-def _finding(p: Problem, document: Document) -> F.Finding:
+def _finding(p: Problem, document: Document, kind_guess: str | None = None) -> F.Finding:
     sources = document.sources
-    name = str(p.path[-1]) if p.path else "document"
+    key = str(p.path[-1]) if p.path else "document"
     hints = _HINTS.get(sources.style, _HINTS["yaml"])
     if p.kind == "unknown":
-        hint = did_you_mean(name, p.allowed) or "allowed here: " + ", ".join(p.allowed)
-        return F.make("S001", p.path, sources.key(p.path), hint=hint, key=name)
+        return _unknown(p, sources, key)
     if p.kind == "missing":
         style = hints if p.path in sources.labels else _HINTS["yaml"]  # a path the source has no place for
-        return F.make("S002", p.path, sources.key(p.path), field=sources.label(p.path),
-                      hint=style["missing"].format(key=name))
+        return F.make("S002", p.path, sources.key(p.path), field=voice.name(sources, p.path),
+                      hint=style["missing"].format(key=key))
     field = _field_for(p.path)
     raw = _raw(document.data, p.path)
     location = sources.value(p.path)
@@ -305,11 +376,38 @@ def _finding(p: Problem, document: Document) -> F.Finding:
         return F.make("S004", p.path, location, value=raw, hint=hints["date"])
     if isinstance(field, LooseTime):
         return F.make("S005", p.path, location, value=raw, hint=hints["time"])
+    name = voice.name(sources, p.path)
+    detail = p.message.rstrip(".")
     if isinstance(field, DateOrYear):
-        return F.make("S003", p.path, location, hint=hints["date"] + ", or the year alone",
-                      field=sources.label(p.path), detail=p.message.rstrip("."))
+        return F.make("S003", p.path, location, hint=hints["date"] + ", or the year alone", field=name, detail=detail)
     hint = ""
-    for validator in getattr(field, "validators", ()):
-        if isinstance(validator, validate.OneOf) and isinstance(raw, str):
-            hint = did_you_mean(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
-    return F.make("S003", p.path, location, hint=hint, field=sources.label(p.path), detail=p.message.rstrip("."))
+    if p.path == ("program", "kind") and kind_guess:
+        article = "an" if kind_guess[0] in "aeiou" else "a"
+        hint = (f"did you mean {kind_guess!r}? Until it is corrected, the program is judged as {article} "
+                f"{kind_guess} program")
+    elif p.path[:1] == ("sessions",) and key == "kind" and isinstance(raw, str):
+        title = _raw(document.data, (*p.path[:-1], "title"))
+        likely = _titled(title) or _likely(raw, SESSION_KINDS, _SESSION_KIND_WORDS)
+        hint = (f"did you mean {likely!r}? " if likely else "") + "Until it is corrected, the session counts no hours"
+    else:
+        for validator in getattr(field, "validators", ()):
+            if isinstance(validator, validate.OneOf) and isinstance(raw, str):
+                hint = did_you_mean(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
+    return F.make("S003", p.path, location, hint=hint, field=name, detail=detail)
+
+
+_FORM_ROWS = {"provider": PROVIDER, "program": PROGRAM}
+
+
+def _unknown(p: Problem, sources: SourceMap, key: str) -> F.Finding:
+    """Return the finding about a key the schema does not know: a YAML key, or a row the Word form does not have."""
+    table = p.path[0] if len(p.path) == 2 else None
+    if voice.is_form(sources) and table in _FORM_ROWS:
+        label = sources.labels.get(p.path, key)
+        rows = [f.label for f in _FORM_ROWS[table]]
+        named = {f.key.replace("_", " "): f.label for f in _FORM_ROWS[table]} | {row: row for row in rows}
+        close = difflib.get_close_matches(label.lower(), list(named), n=1, cutoff=0.6)
+        hint = f"did you mean {named[close[0]]!r}?" if close else f"the {table} table's rows are: " + ", ".join(rows)
+        return F.make("S001", p.path, sources.key(p.path), hint=hint, what="row", key=label)
+    hint = did_you_mean(key, p.allowed) or "allowed here: " + ", ".join(p.allowed)
+    return F.make("S001", p.path, sources.key(p.path), hint=hint, what="key", key=key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from xml.sax.saxutils import escape
@@ -83,59 +83,83 @@ def run_xml(run: Run, bold: bool = False, points: float | None = None) -> str:
 
 
 class _Rows:
-    """Write the rows of one kind (header or body) of one table, every per-cell constant made once."""
+    """Write the rows of one kind (header or body) of one table, every per-cell constant made once.
+
+    A row's paragraphs may carry ``keepNext`` (keep this row on the page of the next one): a
+    header row always does, so it never stands alone at the foot of a page (LibreOffice 7.4 then
+    drops the rows that should follow it); a table kept together has it in every row but the last.
+    """
 
     def __init__(self, widths: Sequence[int], look: TableLook, header: bool = False, key_column: bool = False,
-                 min_height: int | None = None) -> None:
-        props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
-        if min_height:
-            props += f'<w:trHeight w:val="{min_height}" w:hRule="atLeast"/>'
-        self.start = f"<w:tr><w:trPr>{props}</w:trPr>"
+                 min_height: int | None = None, align: Sequence[str | None] | None = None) -> None:
+        self.props = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+        self.start = self._start(min_height)
         fill = look.header_fill if header else None
         shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
         self.cells = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{shade}</w:tcPr>' for w in widths]
         self.bold = [header or (key_column and i == 0) for i in range(len(widths))]
         self.rpr = [_rpr(bold, points=look.points) for bold in self.bold]
-        spacing = look.spacing
-        self.p = f'<w:p><w:pPr><w:spacing w:before="{spacing}" w:after="{spacing}"/></w:pPr>' if spacing else "<w:p>"
+        spacing = f'<w:spacing w:before="{look.spacing}" w:after="{look.spacing}"/>' if look.spacing else ""
+        aligns = list(align or [None] * len(widths))
+        if len(aligns) != len(widths):
+            raise ValueError(f"{len(aligns)} alignments for a table of {len(widths)} columns")
+        self.p = {keep: [_ppr(keep, spacing, a) for a in aligns] for keep in (False, True)}
+        self.keep = header
         self.points = look.points
         self.widths = widths
 
-    def row(self, cells: Sequence[Cell]) -> str:
-        """Return one w:tr holding ``cells`` (as many as the table has columns)."""
+    def _start(self, height: int | None) -> str:
+        size = f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>' if height else ""
+        return f"<w:tr><w:trPr>{self.props}{size}</w:trPr>"
+
+    def row(self, cells: Sequence[Cell], keep_next: bool = False, height: int | None = None) -> str:
+        """Return one w:tr holding ``cells``; ``keep_next`` keeps it on the page of the next row."""
         if len(cells) != len(self.cells):
             raise ValueError(f"a row of {len(cells)} cells in a table of {len(self.cells)} columns")
-        out = [self.start]
-        for tc, rpr, bold, cell in zip(self.cells, self.rpr, self.bold, cells, strict=True):
-            out.append(f"{tc}{self._body(cell, rpr, bold)}</w:tc>")
+        out = [self._start(height) if height else self.start]
+        paragraphs = self.p[keep_next or self.keep]
+        for tc, p, rpr, bold, cell in zip(self.cells, paragraphs, self.rpr, self.bold, cells, strict=True):
+            out.append(f"{tc}{self._body(cell, p, rpr, bold)}</w:tc>")
         out.append("</w:tr>")
         return "".join(out)
 
-    def banner(self, banner: Banner) -> str:
+    def banner(self, banner: Banner, keep_next: bool = False) -> str:
         """Return one w:tr whose single cell spans every column."""
         shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{banner.fill}"/>' if banner.fill else ""
         span = f'<w:gridSpan w:val="{len(self.widths)}"/>' if len(self.widths) > 1 else ""
         tc = f'<w:tc><w:tcPr><w:tcW w:w="{sum(self.widths)}" w:type="dxa"/>{span}{shade}</w:tcPr>'
-        return f"{self.start}{tc}{self._body(banner.cell, self.rpr[0], self.bold[0])}</w:tc></w:tr>"
+        p = self.p[keep_next or self.keep][0]
+        return f"{self.start}{tc}{self._body(banner.cell, p, self.rpr[0], self.bold[0])}</w:tc></w:tr>"
 
-    def _body(self, cell: Cell, rpr: str, bold: bool) -> str:
-        """Return the paragraphs of one cell."""
+    def _body(self, cell: Cell, p: str, rpr: str, bold: bool) -> str:
+        """Return the paragraphs of one cell, each opened by ``p``."""
         if isinstance(cell, str):
-            return f"{self.p}<w:r>{rpr}{_texts(cell)}</w:r></w:p>"
+            return f"{p}<w:r>{rpr}{_texts(cell)}</w:r></w:p>"
         if isinstance(cell, Control):
-            return cell.cell_xml(self.p, self.points)
-        body = "".join(f"{self.p}{''.join(run_xml(r, bold, self.points) for r in p)}</w:p>" for p in cell)
-        return body or "<w:p/>"
+            return cell.cell_xml(p, self.points)
+        body = "".join(f"{p}{''.join(run_xml(r, bold, self.points) for r in para)}</w:p>" for para in cell)
+        return body or p + "</w:p>"
+
+
+def _ppr(keep_next: bool, spacing: str, align: str | None) -> str:
+    """Return the opening of a cell paragraph: w:p with its properties in schema order."""
+    props = ("<w:keepNext/>" if keep_next else "") + spacing + (f'<w:jc w:val="{align}"/>' if align else "")
+    return f"<w:p><w:pPr>{props}</w:pPr>" if props else "<w:p>"
 
 
 def table_xml(rows: Sequence[Sequence[Cell] | Banner], widths: Sequence[int], look: TableLook = TableLook(),
-              header: Sequence[Cell] | None = None, key_column: bool = False, min_height: int | None = None) -> str:
+              header: Sequence[Cell] | None = None, key_column: bool = False, min_height: int | None = None,
+              align: Sequence[str | None] | None = None, keep_together: bool = False,
+              heights: Mapping[int, int] | None = None) -> str:
     """Return a w:tbl: a bold header row that repeats on every page, then ``rows`` (widths in twips).
 
     Written as text in one pass and parsed once: python-docx's ``table.cell(r, c)`` re-reads
     the whole grid on every call and grows quadratically. ``key_column`` makes the first
-    column bold; ``min_height`` (twips) leaves room to write in. A table with no rows at all
-    gets one row of dashes, as Word refuses an empty table.
+    column bold; ``min_height`` (twips) leaves room to write in every row, ``heights`` in the
+    rows it names (by index); ``align`` gives each column's alignment ("right" for numbers, or
+    None); ``keep_together`` keeps a short table on one page. No row ever splits across pages,
+    and the header row stays with the first row under it. A table with no rows at all gets one
+    row of dashes, as Word refuses an empty table.
     """
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     padding = look.padding
@@ -148,9 +172,12 @@ def table_xml(rows: Sequence[Sequence[Cell] | Banner], widths: Sequence[int], lo
         f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     ]
     if header:
-        parts.append(_Rows(widths, look, header=True).row(header))
-    body = _Rows(widths, look, key_column=key_column, min_height=min_height)
-    parts.extend(body.banner(row) if isinstance(row, Banner) else body.row(row) for row in rows)
+        parts.append(_Rows(widths, look, header=True, align=align).row(header))
+    body = _Rows(widths, look, key_column=key_column, min_height=min_height, align=align)
+    last = len(rows) - 1
+    heights = heights or {}
+    parts.extend(body.banner(row, keep_together and i < last) if isinstance(row, Banner)
+                 else body.row(row, keep_together and i < last, heights.get(i)) for i, row in enumerate(rows))
     if not rows and not header:
         parts.append(_Rows(widths, look).row(["—"] * len(widths)))
     parts.append("</w:tbl>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import docx
@@ -104,12 +104,14 @@ class Writer:
 
     def table(self, rows: Sequence[Sequence[Cell] | Banner], header: Sequence[Cell] | None = None,
               widths: Sequence[int] | None = None, look: TableLook | None = None, key_column: bool = False,
-              min_height: int | None = None) -> None:
+              min_height: int | None = None, align: Sequence[str | None] | None = None,
+              keep_together: bool = False, heights: Mapping[int, int] | None = None) -> None:
         """Add a table (see markup.table_xml); without ``widths`` its columns share the text width equally."""
         columns = len(header) if header else len(rows[0]) if rows and not isinstance(rows[0], Banner) else 1
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
-        self._end.addprevious(parse_xml(table_xml(rows, widths, look, header, key_column, min_height)))
+        xml = table_xml(rows, widths, look, header, key_column, min_height, align, keep_together, heights)
+        self._end.addprevious(parse_xml(xml))
 
     def page_break(self) -> None:
         """Start a new page."""
@@ -120,6 +122,13 @@ class Writer:
         section = self._doc.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
+
+    def portrait_section(self) -> None:
+        """Start a new section, on a new page, upright (after a landscape one)."""
+        section = self._doc.add_section(WD_SECTION.NEW_PAGE)
+        if section.orientation == WD_ORIENT.LANDSCAPE:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = section.page_height, section.page_width
 
     def margins(self, sides_inches: float, top_bottom_inches: float | None = None) -> None:
         """Set the current section's side margins (and top and bottom ones when given)."""
@@ -162,8 +171,11 @@ class Writer:
         _set_look(p, look or ParagraphLook())
 
     def image(self, data: bytes, height: int, max_width: int | None = None,
-              look: ParagraphLook | None = None) -> None:
-        """Add a paragraph holding the PNG or JPEG ``data``, ``height`` twips high (narrowed to ``max_width``)."""
+              look: ParagraphLook | None = None, description: str = "") -> None:
+        """Add a paragraph holding the PNG or JPEG ``data``, ``height`` twips high (narrowed to ``max_width``).
+
+        ``description`` is the alternative text a screen reader says instead of the picture.
+        """
         import io
 
         p = self._doc.add_paragraph()
@@ -176,6 +188,8 @@ class Writer:
         if shape.width and shape.width > limit:
             shape.height = Emu(round(shape.height * limit / shape.width))
             shape.width = Emu(limit)
+        if description:
+            shape._inline.docPr.set("descr", clean(description))
         _set_look(p, look or ParagraphLook())
 
     def line_spacing(self, multiple: float) -> None:
