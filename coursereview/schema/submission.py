@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from dataclasses import replace
 from typing import Any
@@ -297,6 +296,8 @@ def _likely(typed: str, choices: tuple[str, ...], words: dict[str, str]) -> str 
     named = [c for c in choices if re.search(rf"\b{re.escape(c)}\b", text)]
     if len(named) == 1:
         return named[0]
+    import difflib  # here: a clean submission never asks for a close match
+
     close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -406,6 +407,8 @@ def _unknown(p: Problem, sources: SourceMap, key: str) -> F.Finding:
         label = sources.labels.get(p.path, key)
         rows = [f.label for f in _FORM_ROWS[table]]
         named = {f.key.replace("_", " "): f.label for f in _FORM_ROWS[table]} | {row: row for row in rows}
+        import difflib  # here: a clean submission never asks for a close match
+
         close = difflib.get_close_matches(label.lower(), list(named), n=1, cutoff=0.6)
         hint = f"did you mean {named[close[0]]!r}?" if close else f"the {table} table's rows are: " + ", ".join(rows)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, what="row", key=label)
