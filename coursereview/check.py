@@ -8,6 +8,7 @@ from pathlib import Path as FsPath
 from coursereview import resources
 from coursereview.criteria import CriteriaSet, resolve_criteria
 from coursereview.errors import CourseReviewError, CriteriaError
+from coursereview.findings import capped
 from coursereview.intake import load_document, read_document
 from coursereview.review import Review, verdict_of
 from coursereview.rules import Context, families
@@ -102,7 +103,8 @@ def check(submission: Submission, criteria: CriteriaSet | str | None = None) -> 
     found = list(submission.findings)
     for _codes, rule_check in families().values():
         found.extend(rule_check(ctx))
-    ordered = tuple(sorted(found, key=lambda f: f.sort_key()))
+    listed = capped(sorted(found, key=lambda f: f.sort_key()))  # the first of each code in reading order
+    ordered = tuple(sorted(listed, key=lambda f: f.sort_key()))
     return Review(submission, chosen, ordered, totals, verdict_of(ordered))
 
 

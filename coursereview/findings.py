@@ -6,9 +6,10 @@ with ``deprecated=True``. The README's table of codes is generated from this mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coursereview.location import Location, format_path
+from coursereview.vocabulary import SEVERITIES
 
 INTEGRITY = "coursereview/submission@1 (data integrity)"  # the criterion cited by findings no rule drives
 
@@ -229,13 +230,45 @@ def make(
         code=code,
         name=kind.name,
         severity=severity or kind.severity,
-        message=kind.template.format(**fields),
+        message=kind.template.format(**{key: _short(value) for key, value in fields.items()}),
         path=tuple(path),
         location=location,
         hint=hint,
         criterion=criterion or INTEGRITY,
         provisional=provisional,
     )
+
+
+MAX_SHOWN = 200  # characters of one value a message quotes; a longer title or name is cut short with "..."
+
+
+def _short(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_SHOWN:
+        return value[:MAX_SHOWN - 3] + "..."
+    return value
+
+
+MAX_PER_CODE = 1000  # findings of one code listed for one submission; the rest are counted in one more finding
+
+
+def capped(findings: list[Finding]) -> list[Finding]:
+    """Return ``findings`` (in their order) with at most MAX_PER_CODE of each code, then one finding per code
+    saying how many more there are, at the place of the first left out. The verdict is unchanged: the last
+    finding has the severity of the worst one it stands for."""
+    seen: dict[str, int] = {}
+    left_out: dict[str, list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        seen[finding.code] = seen.get(finding.code, 0) + 1
+        if seen[finding.code] <= MAX_PER_CODE:
+            kept.append(finding)
+        else:
+            left_out.setdefault(finding.code, []).append(finding)
+    for code, rest in left_out.items():
+        first, worst = rest[0], min(rest, key=lambda f: SEVERITIES.index(f.severity))
+        message = f"and {len(rest)} more {CATALOG[code].title.lower()} findings ({code}), not listed one by one"
+        kept.append(replace(first, severity=worst.severity, message=message, hint=""))
+    return kept
 
 
 def codes_table() -> str:

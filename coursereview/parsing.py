@@ -1,9 +1,10 @@
-"""Read dates and times the way people type them (shared by the schema, the agenda reader and the Word importer)."""
+"""Read dates, times and numbers the way people type them (schema, agenda reader, Word importer, criteria, tally)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from fractions import Fraction
 
 _AMPM = r"[ap]\.?\s*m\.?"
 _TIME = re.compile(
@@ -147,3 +148,12 @@ def parse_date(value: object) -> dt.date | None:
     except ValueError:  # a day that does not exist, such as 2027-02-30
         return None
     return None
+
+
+def exact(value: float) -> Fraction:
+    """Return a number exactly as it was written: ``1.1`` is 11/10, not the binary float nearest it.
+
+    A float's shortest decimal form (``repr``) is the number as typed whenever it was typed with at
+    most 15 significant digits, so arithmetic on the result honours what the file says.
+    """
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)

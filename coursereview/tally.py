@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from coursereview.criteria import CriteriaSet
+from coursereview.parsing import exact
 from coursereview.schema.model import Session, Submission
 from coursereview.vocabulary import SESSION_KINDS, is_instructional
 from coursereview.wording import fmt
@@ -70,16 +71,16 @@ class Tally:
 
     def steps(self) -> list[str]:
         """Return the arithmetic from minutes to points, one line per step."""
-        raw = Fraction(self.total_minutes, self.hour_minutes) / Fraction(self.hours_per_point)
+        raw = Fraction(self.total_minutes, self.hour_minutes) / exact(self.hours_per_point)
         lines = [
             f"contact time: {self.total_minutes} minutes (simultaneous sessions counted once; "
             f"{_uncounted_text(self.uncounted)})",
             f"contact hours: {self.total_minutes} / {self.hour_minutes} minutes per hour = {fmt(self.contact_hours)}",
             f"points: {fmt(self.contact_hours)} hours / {fmt(self.hours_per_point)} hours per point = "
             f"{float(raw):.3f}, rounded down to a multiple of {fmt(self.point_unit)} = "
-            f"{fmt(_floor(raw, self.point_unit))}",
+            f"{fmt(float(_floor(raw, self.point_unit)))}",
         ]
-        if self.point_minimum is not None and 0 < _floor(raw, self.point_unit) < self.point_minimum:
+        if self.point_minimum is not None and 0 < _floor(raw, self.point_unit) < exact(self.point_minimum):
             lines.append(f"below the {fmt(self.point_minimum)}-point minimum: no points are awarded")
         lines.append(f"points a participant earns: {fmt(self.points)} {self.category}")
         return lines
@@ -98,9 +99,10 @@ def _uncounted_text(kinds: tuple[str, ...]) -> str:
     return f"{listed} count{'s' if words == ['instruction'] else ''} 0"
 
 
-def _floor(value: Fraction, unit: float) -> float:
-    step = Fraction(unit).limit_denominator(1000)
-    return float(math.floor(value / step) * step)
+def _floor(value: Fraction, unit: float) -> Fraction:
+    """Return ``value`` rounded down to a multiple of ``unit``, exactly."""
+    step = exact(unit)
+    return math.floor(value / step) * step
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     """Return the totals of ``submission`` under ``criteria``, with a line per session."""
     order = sorted(submission.sessions, key=lambda s: (s.date or dt.date.max, s.start_minute, s.index))
     doubtful = doubtful_times(submission.sessions)
-    covered: dict[dt.date, list[tuple[int, int]]] = {}
+    covered: dict[dt.date, tuple[int, int]] = {}  # day -> the covered stretch that began last (sessions in start order)
     trail = []
     area_minutes: dict[str, int] = {a.id: 0 for a in criteria.areas}
     day_minutes: dict[dt.date, int] = {}
@@ -227,7 +229,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
         counted = 0
         note, problem = _not_counted(s, criteria, doubtful)
         if not note and s.date is not None:  # no note: timed, so dated
-            counted = _add_interval(covered.setdefault(s.date, []), s.start_minute, s.end_minute)
+            counted, covered[s.date] = _add_interval(covered.get(s.date), s.start_minute, s.end_minute)
             note = "" if counted == s.minutes else (
                 f"{s.minutes - counted} minutes run alongside other sessions and are counted once")
             if s.area:
@@ -242,10 +244,9 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     total = sum(day_minutes.values())
     minimum_rule = criteria.rule("points.minimum")
     minimum = float(minimum_rule.value) if minimum_rule else None
-    raw = Fraction(total, criteria.hour_minutes) / Fraction(criteria.points.hours_per_point)
-    points = _floor(raw, criteria.points.unit)
-    if minimum is not None and points < minimum:
-        points = 0.0
+    raw = Fraction(total, criteria.hour_minutes) / exact(criteria.points.hours_per_point)
+    floored = _floor(raw, criteria.points.unit)
+    points = 0.0 if minimum_rule is not None and floored < exact(minimum_rule.value) else float(floored)
     return Tally(
         hour_minutes=criteria.hour_minutes,
         total_minutes=total,
@@ -288,16 +289,12 @@ def _not_counted(s: Session, criteria: CriteriaSet, doubtful: dict[int, Doubt]) 
     return "", ""
 
 
-def _add_interval(intervals: list[tuple[int, int]], start: int, end: int) -> int:
-    """Add [start, end) to a day's covered intervals; return how many minutes were new."""
-    new = end - start
-    for a, b in intervals:
-        overlap = min(b, end) - max(a, start)
-        if overlap > 0:
-            new -= overlap
-    # intervals stay disjoint: merge the new one with every interval it touches
-    merged = [(a, b) for a, b in intervals if b < start or a > end]
-    lo = min([start] + [a for a, b in intervals if not (b < start or a > end)])
-    hi = max([end] + [b for a, b in intervals if not (b < start or a > end)])
-    intervals[:] = sorted(merged + [(lo, hi)])
-    return new
+def _add_interval(last: tuple[int, int] | None, start: int, end: int) -> tuple[int, tuple[int, int]]:
+    """Add [start, end) to a day whose sessions come in start order; return the new minutes and the stretch now last.
+
+    ``last`` is the day's covered stretch that began last. A session starting no earlier than every
+    one before it can only overlap that stretch, so each session costs the same however long the day.
+    """
+    if last is None or start > last[1]:
+        return end - start, (start, end)
+    return max(end - last[1], 0), (last[0], max(last[1], end))

@@ -64,7 +64,8 @@ def _broken(raw: bytes, how: str) -> bytes:
 
 
 @pytest.mark.parametrize(("how", "expected"), [
-    ("spreadsheet", "not a Word document that can be read (word/document.xml has content type"),
+    ("spreadsheet", "not a Word document: its main part is 'application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet.main+xml'; save it as a Word Document (.docx)"),
     ("no-relationship", "not a Word document that can be read (the package has no main document part)"),
     ("no-relationships-part", "not a Word document that can be read (the package has no relationships part)"),
     ("main-part-missing", "not a Word document that can be read (its main document part word/document.xml"),

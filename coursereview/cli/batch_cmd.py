@@ -24,6 +24,7 @@ from coursereview.cli.common import (
     register_to_read,
 )
 from coursereview.io import check_writable, write_atomic
+from coursereview.wording import shown, shown_json
 
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
@@ -88,7 +89,7 @@ def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None
                            create_outdir=True, profile=profile, register=register)
     for row in result.rows:
         if row.status == UNREADABLE:
-            click.echo(row.reason, err=True)
+            click.echo(shown(row.reason), err=True)
     if not result.written:  # nothing to review: each path said why, and nothing was written
         raise Unreadable()
     verdicts = [r.verdict for r in result.rows]
@@ -169,12 +170,12 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 
     entries = history(path, sha)
     if fmt_ == "json":
-        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        click.echo(shown_json(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2)))
         return
     if not entries:
         click.echo(f"no decisions recorded in {path}" + (f" for {file}" if file else ""))
     for entry in entries:
-        click.echo(_history_line(entry))
+        click.echo(shown(_history_line(entry)))  # stored text, perhaps written by another program: never obeyed
 
 
 @click.command()
@@ -239,10 +240,11 @@ def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str |
     write_atomic(output, data, force)
     kind = letter_kind(review, decision)
     if decision is None:
-        click.echo(f"{output}: DRAFT {kind} letter (no decision recorded; it follows the verdict: "
-                   f"{review.verdict_text})")
+        click.echo(shown(f"{output}: DRAFT {kind} letter (no decision recorded; it follows the verdict: "
+                         f"{review.verdict_text})"))
     else:
-        click.echo(f"{output}: {kind} letter (decision by {decision.reviewer}){' marked DRAFT' if draft else ''}")
+        marked = " marked DRAFT" if draft else ""
+        click.echo(shown(f"{output}: {kind} letter (decision by {decision.reviewer}){marked}"))
 
 
 def _history_line(entry: Any) -> str:

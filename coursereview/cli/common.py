@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,6 +17,7 @@ from coursereview.errors import CourseReviewError
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
 from coursereview.staff import DEFAULT_DB
+from coursereview.wording import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +28,7 @@ class Fail(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(self.format_message(), err=True)
+        click.echo(shown(self.format_message()), err=True)  # it may quote a file name or a value: no escapes
 
 
 class _Quiet(click.ClickException):
@@ -80,13 +84,39 @@ def one_line_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # here, not at exit: a full disk must be reported like any other failure
         except CourseReviewError as exc:
             raise Fail(str(exc)) from None
         except KeyboardInterrupt:
             raise Interrupted() from None
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_FAILED:
+                raise
+            _discard_stdout()
+            raise Fail(f"cannot write the output: {exc.strerror or exc}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# Standard output could not take what was written (``> /dev/full``, a full disk or quota, a device error).
+# A closed pipe (EPIPE, as in ``| head``) is left to click, which ends quietly as a pipeline expects.
+_OUTPUT_FAILED = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that what is still buffered cannot fail again at exit."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's buffer)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
 
 
 CRITERIA_HELP = "Judge by this criteria set: a shipped id, id@version, or a criteria YAML file."

@@ -16,6 +16,7 @@ from coursereview.criteria import (
     shipped_criteria,
 )
 from coursereview.io import write_atomic
+from coursereview.wording import shown
 
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
@@ -83,7 +84,7 @@ def show(ref: str, fmt_: str | None, output: str | None, source: bool, force: bo
         return
     from coursereview.criteria.describe import criteria_text  # here: only this command describes a set
 
-    click.echo(criteria_text(resolve_criteria(ref)), nl=False)
+    click.echo(shown(criteria_text(resolve_criteria(ref))), nl=False)
 
 
 @criteria.command("check")
@@ -99,8 +100,8 @@ def check_(file: str) -> None:
     """
     problems = check_criteria_file(file)
     for line in problems:
-        click.echo(line)
+        click.echo(shown(line))
     if problems:
         raise Failed()
     s = load_criteria_file(file)
-    click.echo(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}")
+    click.echo(shown(f"{file}: OK: {s.ref}, {len(s.areas)} areas, {len(s.rules)} rules, sha256 {s.sha256[:12]}"))

@@ -24,6 +24,7 @@ from coursereview.documents import FORMATS, RENDER_FORMATS, TEXT_FORMATS, format
 from coursereview.documents import render as render_review
 from coursereview.io import check_writable, write_atomic
 from coursereview.review import Decision, Review
+from coursereview.wording import shown
 
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
@@ -79,10 +80,10 @@ def render(file: str, output: str, fmt_: str | None, force: bool, criteria_ref: 
     if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-        click.echo(f"{file}: {summary}", err=True)
+        click.echo(shown(f"{file}: {summary}"), err=True)
     else:
         write_atomic(output, data, force)
-        click.echo(f"wrote {output} ({summary})")
+        click.echo(shown(f"wrote {output} ({summary})"))
     end_with(review.exit_code)
 
 

@@ -10,6 +10,7 @@ from coursereview.check import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, Failed, Unreadable, one_line_errors
 from coursereview.documents.text_report import text_report
 from coursereview.errors import CourseReviewError
+from coursereview.wording import shown, shown_json
 
 
 @click.command()
@@ -40,13 +41,14 @@ def validate(files: tuple[str, ...], criteria_ref: str | None, fmt_: str, strict
         try:
             review = check(load_submission(file), criteria_ref)
         except CourseReviewError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(shown(str(exc)), err=True)
             if fmt_ == "json":  # one object per file, always: a reader can pair them with the inputs
-                click.echo(json.dumps({"file": file, "verdict": None, "error": str(exc)}, ensure_ascii=False))
+                failure = {"file": file, "verdict": None, "error": str(exc)}
+                click.echo(shown_json(json.dumps(failure, ensure_ascii=False)))
             unreadable = True
             continue
         if fmt_ == "json":
-            click.echo(json.dumps(review.to_dict(), ensure_ascii=False))
+            click.echo(shown_json(json.dumps(review.to_dict(), ensure_ascii=False)))
         else:
             click.echo(text_report(review, explain), nl=False)
         failed = failed or bool(review.exit_code) or (strict and bool(review.warnings))

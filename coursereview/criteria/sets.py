@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -14,7 +15,9 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from coursereview.errors import CriteriaError, InputError
 from coursereview.findings import RULES
-from coursereview.intake import Document, parse_head, parse_text
+from coursereview.intake import MAX_BYTES, Document, parse_head, parse_text, read_bytes
+from coursereview.location import format_path
+from coursereview.parsing import exact
 from coursereview.resources import criteria_dir
 from coursereview.schema.adapter import flatten
 from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
@@ -34,9 +37,15 @@ def _title_key(title: str) -> str:
     and trailing punctuation do not count.
     """
     text = " ".join(title.lower().replace("&", " and ").split())
-    while (stripped := " ".join(re.sub(r"\([^()]*\)$", "", text).split())) != text:
-        text = stripped
-    return text.rstrip(" .:;")
+    end = len(text)  # strip trailing parentheticals from the right, copying nothing: linear however many there are
+    while end and text[end - 1] == ")":
+        opening = text.rfind("(", 0, end - 1)
+        if opening < 0 or text.find(")", opening + 1, end - 1) >= 0:
+            break
+        end = opening
+        while end and text[end - 1] == " ":
+            end -= 1
+    return text[:end].rstrip(" .:;")
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,23 @@ class CriteriaSet:
 # --- schema ------------------------------------------------------------------------------------
 
 
+# The numbers a criteria set may give are bounded, so that every one of them can be honoured exactly by the
+# arithmetic from minutes to points and shown as written: hours in hundredths, from 0 to MAX_HOURS.
+MAX_HOURS = 10_000
+MAX_WHOLE = 100_000  # an integer rule's value (minutes, a count of areas)
+MAX_ENTRIES = 200  # entries in any one list or mapping of a criteria set (areas, topics, rules, keywords, ...)
+MAX_PROBLEMS = 100  # problems check_criteria_file lists one by one
+
+
+def _is_hundredths(value: float) -> bool:
+    return (exact(value) * 100).denominator == 1
+
+
+def _hundredths(value: float) -> None:
+    if not _is_hundredths(value):
+        raise ValidationError("give at most two decimal places (hundredths)")
+
+
 class _RuleSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -163,7 +189,7 @@ class _AreaSchema(Schema):
     title = fields.String(required=True)
     description = fields.String()
     topics = fields.List(fields.String())
-    min_hours = fields.Float(validate=validate.Range(min=0))
+    min_hours = fields.Float(validate=(validate.Range(min=0, max=MAX_HOURS), _hundredths))
 
 
 class _PointsSchema(Schema):
@@ -171,8 +197,8 @@ class _PointsSchema(Schema):
         unknown = RAISE
 
     category = fields.String(required=True)
-    hours_per_point = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    unit = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    hours_per_point = fields.Float(required=True, validate=(validate.Range(min=0.01, max=MAX_HOURS), _hundredths))
+    unit = fields.Float(required=True, validate=(validate.Range(min=0.01, max=MAX_HOURS), _hundredths))
     basis = fields.String(required=True, validate=validate.OneOf(BASES))
     source = fields.String(required=True)
 
@@ -207,9 +233,11 @@ class _CriteriaSchema(Schema):
 
 def _check_value(rule_id: str, value: Any) -> str | None:
     kind = RULE_TYPES[rule_id]
+    whole = isinstance(value, int) and not isinstance(value, bool)  # of any size: compared, never made a float
+    numeric = whole or (isinstance(value, float) and math.isfinite(value))
     ok = {
-        "number": isinstance(value, int | float) and not isinstance(value, bool) and value >= 0,
-        "integer": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "number": numeric and 0 <= value <= MAX_HOURS and _is_hundredths(value),
+        "integer": whole and 0 <= value <= MAX_WHOLE,
         "flag": value is True,
         "keywords": isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value),
         "level": value in LEVELS,
@@ -217,8 +245,8 @@ def _check_value(rule_id: str, value: Any) -> str | None:
     if ok:
         return None
     expected = {
-        "number": "a number of hours (0 or more)",
-        "integer": "a whole number (0 or more)",
+        "number": f"a number of hours (0 to {MAX_HOURS}, at most two decimal places)",
+        "integer": f"a whole number (0 to {MAX_WHOLE})",
         "flag": "true (remove the rule to switch it off)",
         "keywords": "a list of words",
         "level": "one of " + ", ".join(LEVELS),
@@ -236,6 +264,10 @@ def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
 
 def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple, str]]]:
     """Return the schema's reading of ``data`` (the set's typed values) and every problem in it."""
+    crowded = _crowded(data, ())
+    if crowded is not None:  # hundreds of thousands of areas or rules: refused before any schema work
+        path, size = crowded
+        return {}, [(path, f"{format_path(path) or 'the file'} holds {size} entries; the limit is {MAX_ENTRIES}")]
     schema = _CriteriaSchema()
     problems: list[tuple[tuple, str]] = []
     loaded: dict[str, Any] = {}
@@ -258,10 +290,13 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple, st
             if error:
                 problems.append((("rules", rule_id, "value"), error))
     areas = data.get("areas")
-    ids = [a.get("id") for a in areas if isinstance(a, dict)] if isinstance(areas, list) else []
-    for i, area_id in enumerate(ids):
-        if area_id in ids[:i]:
-            problems.append((("areas", i, "id"), f"duplicate area id {area_id!r}"))
+    seen: set[str] = set()
+    for i, area in enumerate(areas if isinstance(areas, list) else []):
+        area_id = area.get("id") if isinstance(area, dict) else None
+        if isinstance(area_id, str):
+            if area_id in seen:
+                problems.append((("areas", i, "id"), f"duplicate area id {area_id!r}"))
+            seen.add(area_id)
     rule_ids = rules if isinstance(rules, dict) else {}
     for i, area in enumerate(areas if isinstance(areas, list) else []):
         if isinstance(area, dict) and area.get("min_hours") and "areas.min_hours" not in rule_ids:
@@ -273,6 +308,27 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple, st
     return loaded, problems
 
 
+def _crowded(value: Any, path: tuple) -> tuple[tuple, int] | None:
+    """Return the path and size of the first list or mapping in ``value`` with more than MAX_ENTRIES entries."""
+    if isinstance(value, dict | list):
+        if len(value) > MAX_ENTRIES:
+            return path, len(value)
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            found = _crowded(item, path + (key,))
+            if found is not None:
+                return found
+    return None
+
+
+def _read(path: FsPath) -> bytes:
+    """Return the bytes of the criteria file ``path``: a regular file within the size limit (CriteriaError if not)."""
+    try:
+        return read_bytes(path, MAX_BYTES, "criteria file")
+    except InputError as exc:
+        raise CriteriaError(f"{exc.location}: cannot read criteria set: {exc.message}") from None
+
+
 def load_criteria_file(path: str | FsPath) -> CriteriaSet:
     """Return the criteria set in ``path``; raise CriteriaError (file:line:col: problem) if invalid.
 
@@ -280,11 +336,7 @@ def load_criteria_file(path: str | FsPath) -> CriteriaSet:
     content is refused, so a stamp such as ``iimc-institute@2026.1`` always means the same rules.
     """
     path = FsPath(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot read criteria set: {exc.strerror or exc}") from None
-    loaded = _from_bytes(raw, str(path))
+    loaded = _from_bytes(_read(path), str(path))
     for shipped in _shipped():
         if shipped.ref == loaded.ref and shipped.sha256 != loaded.sha256:
             raise CriteriaError(f"{path}: reuses the id and version of the shipped set {shipped.ref} with different "
@@ -298,14 +350,16 @@ def check_criteria_file(path: str | FsPath) -> list[str]:
     Raise CriteriaError when the file cannot be read or is not YAML/JSON at all.
     """
     path = FsPath(path)
+    raw = _read(path)
     try:
-        document = parse_text(path.read_bytes(), str(path), path.suffix.lower() == ".json", schema_id=None)
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        document = parse_text(raw, str(path), path.suffix.lower() == ".json", schema_id=None)
     except InputError as exc:
         raise CriteriaError(str(exc)) from None
     located = [(document.sources.key(p), m) for p, m in validate_criteria_data(document.data)]
-    return [f"{where}: {message}" for where, message in sorted(located, key=lambda x: x[0].sort_key())]
+    lines = [f"{where}: {message}" for where, message in sorted(located, key=lambda x: x[0].sort_key())]
+    if len(lines) > MAX_PROBLEMS:
+        lines[MAX_PROBLEMS:] = [f"{path}: and {len(lines) - MAX_PROBLEMS} more problems, not listed one by one"]
+    return lines
 
 
 def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
@@ -429,9 +483,8 @@ def criteria_source(criteria: CriteriaSet) -> bytes:
     Raise CriteriaError when its file cannot be read or no longer holds the same set.
     """
     shipped = next((s for s in _shipped() if s.ref == criteria.ref and s.sha256 == criteria.sha256), None)
-    try:
-        path = criteria_dir() / FsPath(shipped.file).name if shipped else FsPath(criteria.file)
-        raw = path.read_bytes()
+    try:  # a file of one's own is read as any criteria file is: a regular file within the size limit
+        raw = (criteria_dir() / FsPath(shipped.file).name).read_bytes() if shipped else _read(FsPath(criteria.file))
     except OSError as exc:
         raise CriteriaError(f"{criteria.file}: cannot read criteria set: {exc.strerror or exc}") from None
     if hashlib.sha256(raw).hexdigest() != criteria.sha256:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from coursereview.documents.reference import review_reference
 from coursereview.review import Decision, Review
 from coursereview.word.package import DEFAULT_STAMP, source_date
+from coursereview.wording import shown_json
 
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile  # loaded by the renderers that print a letterhead
@@ -44,7 +45,7 @@ def render(review: Review, fmt: str, decision: Decision | None = None, stamp: dt
     printed by LibreOffice (``documents.pdf.PdfError`` when it is not installed).
     """
     if fmt == "json":
-        return (json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (shown_json(json.dumps(review.to_dict(), ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
     if fmt not in RENDER_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(RENDER_FORMATS)}")
     from coursereview.documents import chart

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from coursereview.wording import fmt as _hours
+from coursereview.wording import shown
 
 if TYPE_CHECKING:
     import jinja2
@@ -62,6 +63,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     env.filters.update(md=md_escape, cell=md_cell, hours=hours, b64=_base64)
     return env
@@ -70,6 +72,14 @@ def environment() -> jinja2.Environment:
 def _base64(data: bytes) -> str:
     """Return ``data`` in base 64 (an image inside an HTML page)."""
     return base64.b64encode(data).decode("ascii")
+
+
+def _shown(value: Any) -> Any:
+    """Return every text a template prints as wording.shown writes it (an HTML-safe value stays safe)."""
+    if not isinstance(value, str):
+        return value
+    text = shown(value)
+    return value if text == value else type(value)(text)
 
 
 def _is_html(name: str | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from coursereview.findings import Finding
 from coursereview.review import Review
 from coursereview.tally import Tally, TrailLine
-from coursereview.wording import fmt
+from coursereview.wording import fmt, shown
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -16,7 +16,8 @@ def text_report(review: Review, explain: bool = False) -> str:
     Errors come first, then warnings, then info (each in file order), so that a cause (a missing
     end time) is read before the totals it leaves short. With ``explain``, add the calculation
     trail: each session's minutes (sessions numbered from 1, as findings name them), then the
-    arithmetic from minutes to points. Every line ends with a newline.
+    arithmetic from minutes to points. Every line ends with a newline; the text of each is as
+    ``wording.shown`` writes it.
     """
     t = review.tally
     lines = [str(finding) for finding in reading_order(review.findings)]
@@ -25,7 +26,7 @@ def text_report(review: Review, explain: bool = False) -> str:
     lines.append("  hours by area: " + ", ".join(f"{area} {fmt(h)}" for area, h in t.area_hours().items()))
     if explain:
         lines.extend(_trail(t))
-    return "".join(line + "\n" for line in lines)
+    return "".join(shown(line) + "\n" for line in lines)  # a terminal shows it: no escapes, no bidi overrides
 
 
 def reading_order(findings: tuple[Finding, ...]) -> list[Finding]:

@@ -11,7 +11,7 @@ from pathlib import Path as FsPath
 from coursereview.errors import InputError
 from coursereview.intake.agenda import read_agenda
 from coursereview.intake.document import Document
-from coursereview.intake.text import parse_head, parse_text
+from coursereview.intake.text import check_text, parse_head, parse_text
 from coursereview.io import MAX_BYTES, read_bytes
 
 __all__ = ["MAX_BYTES", "Document", "load_document", "parse_head", "parse_text", "read_bytes", "read_document"]
@@ -26,7 +26,7 @@ def load_document(path: str | FsPath) -> Document:
     if raw is None or raw.startswith(_OFFICE_MAGIC):  # .docx, or a .doc/.docm/.odt by another name
         from coursereview.intake.form import read_form  # imported lazily: pulls in python-docx
 
-        return read_form(path)
+        return _checked(read_form(path))
     return read_agenda(parse_text(raw, str(path), json_syntax=path.suffix.lower() == ".json"))
 
 
@@ -42,8 +42,15 @@ def read_document(raw: bytes, name: str) -> Document:
 
         if len(raw) > MAX_FILE:
             raise InputError(name, f"file is larger than the limit for a Word form of {MAX_FILE // (1024 * 1024)} MiB")
-        return read_form_bytes(raw, name)
+        return _checked(read_form_bytes(raw, name))
     if len(raw) > MAX_BYTES:
         raise InputError(name, f"file is larger than the limit of {MAX_BYTES // (1024 * 1024)} MiB for a submission")
     json_syntax = name.lower().endswith(".json") or raw.lstrip()[:1] == b"{"
     return read_agenda(parse_text(raw, name, json_syntax=json_syntax))
+
+
+def _checked(document: Document) -> Document:
+    """Return a Word form's ``document`` once its text passes the checks YAML and JSON text pass (no control
+    characters: XML 1.0 admits U+007F to U+009F, which a terminal may obey)."""
+    check_text(document.data, (), document.sources)
+    return document

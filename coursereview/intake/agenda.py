@@ -176,13 +176,16 @@ def split_people(text: str, people: dict[str, str]) -> list[str]:
     return out
 
 
+_NAME_PARTS = 6  # comma-separated pieces one person's name may have: "Ann Author, MMC, CMC" has three
+
+
 def _comma_names(text: str, people: dict[str, str]) -> list[str]:
     """Split ``text`` at commas into names, keeping known names and designations with their person."""
     pieces = [clean(p) for p in text.split(",") if clean(p)]
     out: list[str] = []
     i = 0
-    while i < len(pieces):
-        for j in range(len(pieces), i, -1):  # the longest run of pieces that names someone known
+    while i < len(pieces):  # no known name is looked for across more than _NAME_PARTS pieces: linear in the pieces
+        for j in range(min(len(pieces), i + _NAME_PARTS), i, -1):  # the longest run of pieces naming someone known
             if _key(", ".join(pieces[i:j])) in people:
                 name, i = ", ".join(pieces[i:j]), j
                 break

@@ -17,7 +17,8 @@ from coursereview.vocabulary import SCHEMA_ID
 
 MAX_DEPTH = 32
 MAX_ALIASES = 100
-MAX_NODES = 100_000
+MAX_NODES = 100_000  # values in one file, aliases expanded: a 5,000-session program has about 60,000
+MAX_EXPANDED = 4 * 1024 * 1024  # characters of text (keys and values) the data may hold once aliases are expanded
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
@@ -44,7 +45,7 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
             sources = SourceMap(file)
     else:
         data, sources = _parse_yaml(text, file)
-    _check_text(data, (), sources)
+    check_text(data, (), sources)
     if not isinstance(data, dict):
         keys = "'schema', 'provider', 'program', 'sessions'" if schema_id == SCHEMA_ID else "'id', 'version', 'rules'"
         raise InputError(Location(file, 1, 1), f"the top level must be a mapping with keys such as {keys}")
@@ -69,19 +70,22 @@ def parse_head(raw: bytes, file: str, keys: Collection[str]) -> dict[str, Any]:
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _check_text(value: Any, path: tuple, sources: SourceMap) -> None:
-    """Refuse control characters and lone surrogates, even when written as escapes (\\e, \\u0000)."""
+def check_text(value: Any, path: tuple, sources: SourceMap) -> None:
+    """Refuse control characters and lone surrogates, even when written as escapes (\\e, \\u0000).
+
+    Every intake (YAML, JSON, a Word form) passes its data through this, whatever the source.
+    """
     if isinstance(value, str):
         bad = _BAD_CHAR.search(value)
         if bad:
             raise InputError(sources.value(path), f"character U+{ord(bad.group()):04X} is not allowed in text")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_text(key, path, sources)
-            _check_text(item, path + (key,), sources)
+            check_text(key, path, sources)
+            check_text(item, path + (key,), sources)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _check_text(item, path + (i,), sources)
+            check_text(item, path + (i,), sources)
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -123,6 +127,8 @@ def _parse_json(text: str, file: str) -> Any:
         raise InputError(Location(file, 1, 1), f"invalid JSON: {exc}") from None
     if _depth(data) > MAX_DEPTH:
         raise InputError(Location(file, 1, 1), f"nesting deeper than {MAX_DEPTH} levels")
+    if _count(data) > MAX_NODES:
+        raise InputError(Location(file, 1, 1), f"more than {MAX_NODES} values; the file is too large to check")
     return data
 
 
@@ -136,6 +142,19 @@ def _find_key(text: str, key: str) -> tuple[int, int]:
     hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
     pos = hits[1] if len(hits) > 1 else (hits[0] if hits else 0)
     return line_column(text, pos)
+
+
+def _count(value: Any) -> int:
+    """Return how many values ``value`` holds, itself included (keys are not counted)."""
+    count, todo = 0, [value]
+    while todo:
+        item = todo.pop()
+        count += 1
+        if isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return count
 
 
 def _depth(value: Any) -> int:
@@ -191,10 +210,11 @@ _NO_KEY = object()
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "anchor", "start")
+    __slots__ = ("container", "path", "key", "anchor", "start", "size")
 
-    def __init__(self, container: Any, path: tuple, anchor: str | None, start: int) -> None:
-        self.container, self.path, self.key, self.anchor, self.start = container, path, _NO_KEY, anchor, start
+    def __init__(self, container: Any, path: tuple, anchor: str | None, start: int, size: int) -> None:
+        self.container, self.path, self.key, self.anchor = container, path, _NO_KEY, anchor
+        self.start, self.size = start, size  # nodes and text size when the container began
 
 
 class _Builder:
@@ -204,9 +224,10 @@ class _Builder:
         self.sources = sources
         self.until = until
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
         self.nodes = 0
         self.aliases = 0
+        self.size = 0  # characters of keys and scalar values, aliases expanded
         self.root: Any = _NO_KEY
 
     def build(self, loader: Any) -> Any:
@@ -220,7 +241,7 @@ class _Builder:
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 frame = self.stack.pop()
                 if frame.anchor:
-                    self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start)
+                    self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start, self.size - frame.size)
             elif isinstance(event, yaml.NodeEvent):
                 self._node(event)
             if self.until and len(self.stack) == 1 and self._holds_until(self.stack[0]):
@@ -247,6 +268,7 @@ class _Builder:
                 raise InputError(self._at(event), f"duplicate key {key!r}")
             top.key = key
             self.sources.keys[top.path + (key,)] = self._at(event)
+            self.size += len(key)
             return
         if top is None:
             path: tuple = ()
@@ -256,15 +278,18 @@ class _Builder:
             path = top.path + (len(top.container),)
         self.sources.values[path] = self._at(event)
         self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InputError(self._at(event), f"more than {MAX_NODES} values; the file is too large to check")
         if isinstance(event, yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise InputError(self._at(event), f"more than {MAX_ALIASES} YAML aliases")
             if event.anchor not in self.anchors:
                 raise InputError(self._at(event), f"unknown or recursive YAML alias *{event.anchor}")
-            value, size = self.anchors[event.anchor]
-            self.nodes += size
-            if self.nodes > MAX_NODES:
+            value, nodes, size = self.anchors[event.anchor]
+            self.nodes += nodes
+            self.size += size
+            if self.nodes > MAX_NODES or self.size > MAX_EXPANDED:
                 raise InputError(self._at(event), "YAML aliases expand to too much data")
             self._attach(top, value)
             return
@@ -274,14 +299,15 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             value = _scalar(event)
             self._attach(top, value)
+            self.size += len(event.value)
             if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
+                self.anchors[event.anchor] = (value, 1, len(event.value))
             return
         if len(self.stack) >= MAX_DEPTH:
             raise InputError(self._at(event), f"nesting deeper than {MAX_DEPTH} levels")
         container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
         self._attach(top, container)
-        self.stack.append(_Frame(container, path, event.anchor, self.nodes))
+        self.stack.append(_Frame(container, path, event.anchor, self.nodes, self.size))
 
     def _attach(self, top: _Frame | None, value: Any) -> None:
         if top is None:

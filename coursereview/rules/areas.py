@@ -8,7 +8,6 @@ from coursereview import voice
 from coursereview.findings import Finding
 from coursereview.rules.context import Context
 from coursereview.tally import counts, fmt
-from coursereview.wording import did_you_mean
 
 CODES = ("A001", "A002", "A003", "A004", "A005")
 
@@ -27,7 +26,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 hint = "add 'area' with one of: " + ", ".join(known)
             yield ctx.finding("A005", ("sessions", s.index), hint, place=("sessions", s.index, "area"), title=s.label)
         elif criteria.area(s.area) is None:
-            hint = did_you_mean(s.area, names, cutoff=0.5) or "use one of: " + ", ".join(known)
+            hint = ctx.suggest(s.area, names, cutoff=0.5) or "use one of: " + ", ".join(known)
             yield ctx.finding("A001", ("sessions", s.index, "area"), hint, title=s.label, area=s.area,
                               criteria=criteria.ref)
     minutes = ctx.tally.area_minutes

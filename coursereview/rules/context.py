@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from coursereview import findings as F
@@ -12,6 +12,7 @@ from coursereview.criteria import CriteriaSet, Rule
 from coursereview.location import SourceMap
 from coursereview.schema.model import Submission
 from coursereview.tally import Tally
+from coursereview.wording import Suggestions
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Context:
     submission: Submission
     criteria: CriteriaSet
     tally: Tally
+    suggest: Suggestions = field(default_factory=Suggestions)  # did-you-mean hints, their work bounded per check
 
     @property
     def sources(self) -> SourceMap:

@@ -47,9 +47,13 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("H005", path, f"schedule in blocks of {unit.value} minutes",
                               title=s.label, minutes=s.minutes, unit=unit.value)
     if rule := ctx.rule("day.max_hours"):
+        first_of_day: dict = {}  # day -> its first session in the file: one pass, however many long days
+        for s in ctx.submission.sessions:
+            if s.date is not None and (s.date not in first_of_day or s.index < first_of_day[s.date].index):
+                first_of_day[s.date] = s
         for day, minutes in tally.day_minutes.items():
             if minutes / tally.hour_minutes > rule.value:
-                first = min((s for s in ctx.submission.sessions if s.date == day), key=lambda s: s.index)
+                first = first_of_day[day]
                 yield ctx.finding("H004", ("sessions", first.index, "date"), "spread the sessions over more days",
                                   date=voice.day(day, ctx.sources.style), hours=fmt(tally.hours(minutes)),
                                   maximum=fmt(rule.value))

@@ -10,7 +10,6 @@ from coursereview.rules.context import Context
 from coursereview.rules.timetable import double_bookings
 from coursereview.schema.model import Instructor
 from coursereview.tally import taught
-from coursereview.wording import did_you_mean
 
 CODES = ("I001", "I002", "I003", "I004", "I005", "I006")
 
@@ -34,7 +33,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             used.add(ref)
             if ref not in listed:
                 if ref not in hints:
-                    close = did_you_mean(ref, names) if len(hints) < SUGGEST_AT_MOST else None
+                    close = ctx.suggest(ref, names) if len(hints) < SUGGEST_AT_MOST else None
                     hints[ref] = close or f"add them to {voice.listing(sources, 'instructors')}"
                 hint = hints[ref]
                 yield ctx.finding("I001", ("sessions", s.index, "instructors", j), hint, title=s.label, id=ref,

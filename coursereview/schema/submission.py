@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_l
 
 from coursereview import findings as F
 from coursereview import voice
+from coursereview.errors import InputError
 from coursereview.intake import Document
 from coursereview.intake.fields import PROGRAM, PROVIDER
 from coursereview.location import SourceMap
@@ -18,9 +21,15 @@ from coursereview.parsing import clean, parse_date, parse_time, twelve_hour
 from coursereview.schema.adapter import Problem, flatten
 from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
-from coursereview.wording import did_you_mean
+from coursereview.wording import Suggestions
 
 CODES = ("S001", "S002", "S003", "S004", "S005")  # the findings the schema stage may emit, as a rule family declares
+
+# The most items each list of a submission may hold: a real program is far below these, and a hostile
+# file of hundreds of thousands of items is refused in one line before any schema work is done.
+MAX_SESSIONS = 2000  # as many as the sessions table of a Word form may have rows (word.safety.MAX_ROWS)
+MAX_INSTRUCTORS = 10_000
+MAX_ITEMS = 100  # of any list inside one item: a session's objectives or instructors, the associations
 
 # How hints tell people to write a value, by the source's style (SourceMap.style).
 _HINTS = {
@@ -196,7 +205,9 @@ def build_submission(document: Document) -> Submission:
     The model is built even when parts are wrong: a bad value is left out (and reported), so the
     rules can still judge everything else in the same run.
     """
-    schema = SubmissionSchema()
+    _check_sizes(document)
+    schema = _schema()
+    suggest = Suggestions()
     data = document.data  # read as it is; pruning (below) works on a copy, never on the document
     positions = {key: list(range(len(data[key]))) for key in _LISTS if isinstance(data.get(key), list)}
     problems: list[Problem] = []
@@ -236,9 +247,49 @@ def build_submission(document: Document) -> Submission:
         sources=document.sources,
         file=document.file,
         sha256=document.sha256,
-        findings=tuple(_finding(p, document, guess) for p in problems
+        findings=tuple(_finding(p, document, suggest, guess) for p in problems
                        if not (p.path in document.sources.derived and p.kind == "invalid")),
     )
+
+
+def _check_sizes(document: Document) -> None:
+    """Refuse (InputError, one line) a list longer than its limit: sessions, instructors, or a list inside one."""
+    data = document.data
+    for key, limit in (("sessions", MAX_SESSIONS), ("instructors", MAX_INSTRUCTORS)):
+        items = data.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            raise InputError(document.sources.value((key,)),
+                             f"{len(items)} {key}; the limit is {limit} (split the program into parts)")
+    for path, value in _inner_lists(data):
+        if len(value) > MAX_ITEMS:
+            where, label = document.sources.value(path), document.sources.label(path)
+            raise InputError(where, f"{label} lists {len(value)} items; the limit is {MAX_ITEMS}")
+
+
+def _inner_lists(data: dict[str, Any]) -> Iterator[tuple[tuple, list]]:
+    """Yield (path, list) for each list inside the provider, the program, an instructor or a session."""
+    for key in ("provider", "program"):
+        if isinstance(data.get(key), dict):
+            yield from _lists_in(data[key], (key,))
+    for key in _LISTS:
+        items = data.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(item, dict):
+                yield from _lists_in(item, (key, i))
+
+
+def _lists_in(mapping: dict[str, Any], path: tuple) -> Iterator[tuple[tuple, list]]:
+    for key, value in mapping.items():
+        if isinstance(value, list):
+            yield path + (key,), value
+        elif isinstance(value, dict):
+            yield from _lists_in(value, path + (key,))
+
+
+@functools.cache
+def _schema() -> SubmissionSchema:
+    """Return the one schema instance (it holds no state between loads; making one per lookup is slow)."""
+    return SubmissionSchema()
 
 
 def _session(index: int, item: dict[str, Any], raw: Any, invalid: set[tuple]) -> Session:
@@ -338,7 +389,7 @@ def _prune(data: Any, path: tuple, positions: dict[str, list[int]]) -> None:
 
 
 def _field_for(path: tuple) -> fields.Field | None:
-    schema: Schema | None = SubmissionSchema()
+    schema: Schema | None = _schema()
     field = None
     for part in path:
         if isinstance(part, int):
@@ -360,12 +411,12 @@ def _raw(data: Any, path: tuple) -> Any:
     return data
 
 
-def _finding(p: Problem, document: Document, kind_guess: str | None = None) -> F.Finding:
+def _finding(p: Problem, document: Document, suggest: Suggestions, kind_guess: str | None = None) -> F.Finding:
     sources = document.sources
     key = str(p.path[-1]) if p.path else "document"
     hints = _HINTS.get(sources.style, _HINTS["yaml"])
     if p.kind == "unknown":
-        return _unknown(p, sources, key)
+        return _unknown(p, sources, key, suggest)
     if p.kind == "missing":
         style = hints if p.path in sources.labels else _HINTS["yaml"]  # a path the source has no place for
         return F.make("S002", p.path, sources.key(p.path), field=voice.name(sources, p.path),
@@ -393,14 +444,14 @@ def _finding(p: Problem, document: Document, kind_guess: str | None = None) -> F
     else:
         for validator in getattr(field, "validators", ()):
             if isinstance(validator, validate.OneOf) and isinstance(raw, str):
-                hint = did_you_mean(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
+                hint = suggest(raw, [str(c) for c in validator.choices], cutoff=0.5) or ""
     return F.make("S003", p.path, location, hint=hint, field=name, detail=detail)
 
 
 _FORM_ROWS = {"provider": PROVIDER, "program": PROGRAM}
 
 
-def _unknown(p: Problem, sources: SourceMap, key: str) -> F.Finding:
+def _unknown(p: Problem, sources: SourceMap, key: str, suggest: Suggestions) -> F.Finding:
     """Return the finding about a key the schema does not know: a YAML key, or a row the Word form does not have."""
     table = p.path[0] if len(p.path) == 2 else None
     if voice.is_form(sources) and table in _FORM_ROWS:
@@ -412,5 +463,5 @@ def _unknown(p: Problem, sources: SourceMap, key: str) -> F.Finding:
         close = difflib.get_close_matches(label.lower(), list(named), n=1, cutoff=0.6)
         hint = f"did you mean {named[close[0]]!r}?" if close else f"the {table} table's rows are: " + ", ".join(rows)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, what="row", key=label)
-    hint = did_you_mean(key, p.allowed) or "allowed here: " + ", ".join(p.allowed)
+    hint = suggest(key, p.allowed) or "allowed here: " + ", ".join(p.allowed)
     return F.make("S001", p.path, sources.key(p.path), hint=hint, what="key", key=key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -11,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursereview.errors import CourseReviewError
+from coursereview.io import is_regular_file
+from coursereview.parsing import parse_date
 from coursereview.review import Decision, Review
 from coursereview.staff import DEFAULT_DB
 from coursereview.vocabulary import DECISIONS
+from coursereview.wording import BIDI_CONTROLS, shown
 
 __all__ = ["DEFAULT_DB", "DecisionError", "Entry", "RegisterError", "history", "latest_decision", "record_decision"]
 BUSY_TIMEOUT_MS = 30_000
@@ -75,8 +80,17 @@ class Entry:
     decided_at: str  # UTC, ISO 8601
 
     def to_decision(self) -> Decision:
-        """Return the entry as the Decision shown in approval blocks and letters."""
-        return Decision(self.decision, self.reviewer, _parse_time(self.decided_at), self.note, self.override)
+        """Return the entry as the Decision shown in approval blocks and letters.
+
+        A row another program wrote is read leniently (a time without seconds or zone is UTC); one
+        that cannot stand for a decision at all raises RegisterError naming the row.
+        """
+        if self.decision not in DECISIONS:
+            raise RegisterError(f"decision {self.id} reads {self.decision!r}, not 'approved' or 'returned'")
+        when = _parse_time(self.decided_at)
+        if when is None:
+            raise RegisterError(f"decision {self.id} has the time {self.decided_at!r}, which is not a date and time")
+        return Decision(self.decision, self.reviewer, when, self.note, self.override)
 
     def to_dict(self) -> dict:
         """Return the JSON form of the entry."""
@@ -93,7 +107,7 @@ def record_decision(db_path: str | Path, review: Review, decision: str, reviewer
     """
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be 'approved' or 'returned', not {decision!r}")
-    reviewer, note = reviewer.strip(), (note or "").strip()
+    reviewer, note = _text("the reviewer's name", reviewer, MAX_NAME), _text("the note", note or "", MAX_NOTE)
     if not reviewer:
         raise DecisionError("a decision needs the reviewer's name (--reviewer)")
     if decision == "returned" and not note:
@@ -105,7 +119,10 @@ def record_decision(db_path: str | Path, review: Review, decision: str, reviewer
                             "saying why")
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     sub, crit = review.submission, review.criteria
-    row = (sub.sha256, sub.file, sub.program.title, sub.provider.name, crit.id, crit.version, crit.sha256,
+    file = _text("the file name", sub.file, MAX_FILE_NAME)
+    title = _text("the program title", sub.program.title, MAX_NAME * 5) if sub.program.title else None
+    provider = _text("the provider's name", sub.provider.name, MAX_NAME * 5) if sub.provider.name else None
+    row = (sub.sha256, file, title, provider, crit.id, crit.version, crit.sha256,
            review.verdict, decision, reviewer, note, int(overriding), _format_time(when))
     with _connect(db_path, create=True) as conn:
         conn.execute("BEGIN IMMEDIATE")
@@ -134,7 +151,35 @@ def history(db_path: str | Path, sha256: str | None = None) -> list[Entry]:
 def latest_decision(db_path: str | Path, sha256: str) -> Decision | None:
     """Return the newest decision on submission ``sha256`` (it supersedes earlier ones), or None."""
     entries = history(db_path, sha256)
-    return entries[-1].to_decision() if entries else None
+    try:
+        return entries[-1].to_decision() if entries else None
+    except RegisterError as exc:
+        raise RegisterError(f"{db_path}: {exc}") from None
+
+
+MAX_NAME = 200  # characters of a reviewer's name (a program title or provider may have five times as many)
+MAX_NOTE = 4000  # characters of a note
+MAX_FILE_NAME = 4096  # characters of a submission's file name, as given
+_UNRECORDABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def _text(what: str, value: str, limit: int) -> str:
+    """Return ``value`` trimmed, once it is text the register may keep; else raise DecisionError saying why.
+
+    The register is append-only, so what is recorded is checked first: no control characters (a
+    terminal obeys them; a letter cannot hold them), no bidirectional overrides, only text that
+    is valid UTF-8, and at most ``limit`` characters.
+    """
+    text = value.strip()
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise DecisionError(f"{what} is not valid UTF-8 text, which the register does not record: {shown(text)[:80]}")
+    bad = _UNRECORDABLE.search(text)
+    if bad:
+        raise DecisionError(f"{what} contains the character U+{ord(bad.group()):04X}, which the register does not "
+                            "record; remove it")
+    if len(text) > limit:
+        raise DecisionError(f"{what} has {len(text)} characters; the register records at most {limit}")
+    return text
 
 
 @contextlib.contextmanager
@@ -143,12 +188,15 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
     path = Path(db_path)
     if path.is_dir():
         raise RegisterError(f"{name}: is a directory, not a decision register")
+    if (path.exists() or path.is_symlink()) and not is_regular_file(path):
+        raise RegisterError(f"{name}: not a regular file, so not a decision register; give the path of a file")
     if create and not path.parent.is_dir():
         raise RegisterError(f"{name}: folder {path.parent} does not exist")
     try:
-        conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(os.fsencode(name), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise RegisterError(f"{name}: cannot open the decision register: {exc}") from None
+    conn.text_factory = _lenient_text  # another program may have stored bytes that are not UTF-8 as text
     try:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -166,6 +214,10 @@ def _connect(db_path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise RegisterError(_explain(name, exc)) from None
     finally:
         conn.close()
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -215,10 +267,31 @@ def _explain(name: str, exc: sqlite3.DatabaseError) -> str:
     return f"{name}: decision register error: {text}"
 
 
+_OPTIONAL = ("program_title", "provider")  # the columns that may be NULL; every other one is text or the id
+
+
 def _entry(row: tuple) -> Entry:
+    """Return a row as an Entry, whatever another program stored: text as text, 0 or 1 as the override."""
     data = dict(zip(_COLUMNS, row, strict=True))
-    data["override"] = bool(data["override"])  # stored as 0 or 1
+    for column in _COLUMNS[1:-2]:
+        value = data[column]
+        if value is None:
+            data[column] = None if column in _OPTIONAL else ""
+        elif isinstance(value, bytes):
+            data[column] = value.decode("utf-8", "replace")
+        elif not isinstance(value, str):
+            data[column] = str(value)
+    override = data["override"]
+    data["override"] = override in (1, "1", b"1", True) or str(override).strip().lower() in ("true", "yes")
+    data["decided_at"] = _as_text(data["decided_at"])
+    data["id"] = data["id"] if isinstance(data["id"], int) else 0
     return Entry(**data)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
 
 
 def _errors(n: int) -> str:
@@ -229,5 +302,16 @@ def _format_time(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _parse_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+def _parse_time(text: str) -> dt.datetime | None:
+    """Return the UTC time ``text`` names: ISO 8601 with or without seconds, zone or time (UTC then), else None."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        day = parse_date(text)
+        if day is None:
+            return None
+        when = dt.datetime(day.year, day.month, day.day)
+    try:
+        return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    except OverflowError:  # year 1 at +14:00 is before year 1 in UTC
+        return None

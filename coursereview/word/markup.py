@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from xml.sax.saxutils import escape
 
+from coursereview.wording import shown
+
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{NS}}}"  # the Clark prefix of a w: name: W + "tbl" is w:tbl
 
@@ -15,8 +17,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text: object) -> str:
-    """Return ``text`` as a string without the control characters XML cannot hold."""
-    return _NOT_XML.sub("", str(text))
+    """Return ``text`` as a string without the control characters XML cannot hold, shown safely (wording.shown)."""
+    return shown(_NOT_XML.sub("", str(text)))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,13 +63,13 @@ def _open_body(parts: dict[str, bytes], name: str) -> Any:
     try:
         main = _main_part(parts, parser)
         kind = _content_type(parts, main, parser)
-        if kind != _WORD_MAIN:
-            raise _NotWord(f"{main} has content type {kind!r}, not a Word document's")
-        root = etree.fromstring(parts[main], parser)
+        root = etree.fromstring(parts[main], parser) if kind == _WORD_MAIN else None
     except _NotWord as exc:
         raise InputError(name, f"not a Word document that can be read ({exc})") from None
     except etree.LxmlError as exc:
-        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc)})") from None
+        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc, name)})") from None
+    if root is None:
+        raise InputError(name, _not_word(kind))
     body = root.find(W + "body") if root.tag == W + "document" else None
     if body is None:
         raise InputError(name, "damaged .docx: its XML cannot be read (the main document has no body)")
@@ -101,9 +102,24 @@ def _content_type(parts: dict[str, bytes], part: str, parser: Any) -> str:
     return ""
 
 
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+_OTHER_KINDS = {"macroEnabled": "a macro-enabled Word document (.docm)", "template": "a Word template (.dotx)"}
+
+
+def _not_word(content_type: str) -> str:
+    """Return the line for a package whose main part is of another kind than a Word document's: what it is."""
+    for word, kind in _OTHER_KINDS.items():
+        if word in content_type:
+            return f"is {kind}, not a Word Document; save it as a Word Document (.docx)"
+    return f"not a Word document: its main part is {content_type[:100]!r}; save it as a Word Document (.docx)"
+
+
+def _short(exc: Exception, name: str) -> str:
+    """Return the text of ``exc`` on one line, at most 120 characters, an in-memory file shown by ``name``."""
+    text = " ".join(_IN_MEMORY.sub(name, str(exc)).split()) or type(exc).__name__
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+_IN_MEMORY = re.compile(r"<_io\.\w+ object at 0x[0-9a-fA-F]+>")
 
 
 def _children(element: Any, tag: str) -> list[Any]:

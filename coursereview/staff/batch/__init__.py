@@ -17,7 +17,7 @@ from pathlib import Path
 from coursereview.criteria import resolve_criteria
 from coursereview.documents.profile import Profile
 from coursereview.errors import OutputError
-from coursereview.staff.batch.inputs import SUFFIXES, collect, unmatched
+from coursereview.staff.batch.inputs import SUFFIXES, collect, refused, unmatched
 from coursereview.staff.batch.job import (
     COLUMNS,
     REVIEWED,
@@ -36,7 +36,7 @@ from coursereview.word.package import DEFAULT_STAMP
 
 __all__ = [
     "COLUMNS", "MANIFEST", "REVIEWED", "SUFFIXES", "SUMMARIES", "UNCHANGED", "UNREADABLE", "BatchResult", "Job", "Row",
-    "collect", "plan", "process", "run_batch", "summary_csv", "summary_html", "summary_json", "unmatched",
+    "collect", "plan", "process", "refused", "run_batch", "summary_csv", "summary_html", "summary_json", "unmatched",
     "write_summaries",
 ]
 
@@ -54,7 +54,8 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     content, criteria, formats and tool version are unchanged since the last run into ``outdir``
     are not redone unless ``force``. ``progress(row, total)`` is called as each submission completes.
     ``stamp`` is the time written into docx documents (see ``coursereview.word.package.source_date``).
-    A folder or glob in ``paths`` that holds no submission gets a "could not read" row; when
+    A folder or glob in ``paths`` that holds no submission gets a "could not read" row, and so does
+    each file ``inputs.refused`` names (a link out of a folder, a name that is not UTF-8); when
     nothing at all is found, nothing is written. ``create_outdir`` makes ``outdir`` (and its
     parents) once the options are checked and there is something to review. ``profile`` issues the
     documents (None: the shipped one); documents issued by another profile are redone. With a
@@ -75,7 +76,8 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     if criteria:
         resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
     files = collect(paths, exclude=outdir)
-    missed = [Row(given, UNREADABLE, f"{given}: {why}") for given, why in unmatched(paths, exclude=outdir)]
+    missed = [Row(given, UNREADABLE, f"{given}: {why}")
+              for given, why in refused(paths, exclude=outdir) + unmatched(paths, exclude=outdir)]
     if not files:
         return BatchResult(tuple(missed), str(outdir), written=False)
     if not outdir.is_dir():

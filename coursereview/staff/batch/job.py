@@ -11,9 +11,10 @@ from pathlib import Path
 from coursereview.check import check, load_submission
 from coursereview.documents.profile import Profile, load_profile
 from coursereview.errors import CourseReviewError
-from coursereview.io import write_atomic
+from coursereview.io import is_regular_file, write_atomic
 from coursereview.review import Review
 from coursereview.word.package import DEFAULT_STAMP
+from coursereview.word.safety import MAX_FILE
 
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 
@@ -163,6 +164,8 @@ def _received(path: Path) -> str | None:
 
 
 def _file_sha256(path: Path) -> str | None:
+    if not is_regular_file(path) or path.stat().st_size > MAX_FILE:  # a pipe would block, /dev/zero never end,
+        return None  # a huge file take minutes: reading it says why, at once
     try:
         with path.open("rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()

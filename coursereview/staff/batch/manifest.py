@@ -8,11 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from coursereview.criteria import resolve_criteria
-from coursereview.errors import CourseReviewError, OutputError
-from coursereview.io import write_atomic
+from coursereview.errors import CourseReviewError, InputError, OutputError
+from coursereview.io import read_bytes, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
 
 MANIFEST = ".coursereview-batch.json"
+MAX_MANIFEST = 256 * 1024 * 1024  # bytes: a manifest remembers about 1 KB per submission
 FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
 
 
@@ -32,9 +33,9 @@ class Manifest:
         if not path.exists():
             return cls(path, tool, set(), {})
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(path, MAX_MANIFEST, "batch manifest").decode("utf-8"))
             return cls(path, tool, set(data["claimed"]), dict(data["entries"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (InputError, ValueError, KeyError, TypeError):  # also a named pipe or a device by that name
             if force:
                 return cls(path, tool, set(), {})
             raise OutputError(f"{path}: not a coursereview batch manifest; remove it or use --force") from None
