@@ -1,117 +1,101 @@
-"""Time a batch of generated submissions rendered to docx with 1 and 2 processes.
+"""Time `coursereview batch` with 1 and 2 processes against load + check of the same files, in one run.
 
-Run: python benchmarks/batch.py [--count N] [--format docx] [--smoke]
-Prints submissions per second and the speed-up; never fails on timing.
-Target: 500 submissions (20-80 sessions each) in under 60 s on 2 cores.
+Run: python benchmarks/batch.py [--count N] [--rounds N] [--smoke]
+``--count`` generated submissions (20-80 sessions, about one in ten not approvable) are reviewed
+to docx. Whole processes, interleaved: `python -c pass`; `coursereview validate` of one of them;
+load + check of every file in one process (the library's work, no documents); `batch -j 1` and
+`batch -j 2` into an emptied folder; `batch` again into a folder where nothing changed. Then, in
+process, planning 10x as many inputs. Prints medians and paired ratios; never fails on timing.
+Targets (issue 15): `batch -j 1` <= 2x load + check; `-j 2` speed-up >= 1.8x (on an idle machine);
+an unchanged re-run <= 1x one `validate`; planning linear in the inputs.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import random
+import shutil
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-import yaml
+from harness import command, exponent, in_process, interleave, loads, machine, process, ratio_line, table, write_program
 
-from coursereview import check, load_submission
-from coursereview.documents import render
-from coursereview.staff.batch import UNREADABLE, run_batch
+from coursereview.staff.batch import plan
 
-AREAS = ["government", "clerk-role", "management", "interpersonal", "professional", "special-topics"]
 SEED = 20270517
+LOAD_CHECK = ("import sys\nfrom coursereview import check, load_submission\n"
+              "for f in sys.argv[1:]:\n    check(load_submission(f))")
 
 
-def program(rng: random.Random, number: int) -> dict:
-    """Return an institute-like program with 20-80 sessions, 8 one-hour sessions a day around lunch."""
-    sessions = rng.randint(20, 80)
-    start = dt.date(2027, 1, 4) + dt.timedelta(days=rng.randrange(0, 300))
-    items = []
-    for i in range(sessions):
-        day, slot = divmod(i, 8)
-        hour = 8 + slot + (1 if slot >= 4 else 0)  # lunch 12:00-13:00
-        date = (start + dt.timedelta(days=day)).isoformat()
-        items.append({
-            "title": f"Session {i + 1}: {rng.choice(['Ethics', 'Records', 'Budgets', 'Elections'])} {i}",
-            "date": date, "start": f"{hour:02d}:00", "end": f"{hour + 1:02d}:00", "area": AREAS[i % len(AREAS)],
-            "instructors": [f"p{i % 5}"], "level": rng.choice(["basic", "intermediate", "advanced"]),
-            "description": "Realistic content text about the work of a municipal clerk.",
-            "objectives": ["one", "two"],
-        })
-        if slot == 3:
-            items.append({"title": "Lunch", "date": date, "start": "12:00", "end": "13:00", "kind": "meal"})
-    days = (sessions + 7) // 8
-    doc = {
-        "schema": "coursereview/submission@1",
-        "provider": {"name": f"Bench Institute {number}", "institution": "Bench University",
-                     "director": {"name": "B. Director", "email": "b@example.org"}},
-        "program": {"title": f"Bench Institute {number}, Part 1", "kind": "institute", "part": 1,
-                    "start": start.isoformat(), "end": (start + dt.timedelta(days=days - 1)).isoformat(),
-                    "location": "Benchville", "delivery": "in-person", "assessment": "exam",
-                    "attendance": "sign-in", "certificate": "cert.pdf"},
-        "instructors": [{"id": f"p{i}", "name": f"P {i}", "position": "Clerk", "qualifications": "q"}
-                        for i in range(5)],
-        "sessions": items,
-    }
-    if rng.random() < 0.1:
-        items[0]["end"] = "07:00"  # some are not approvable
-    return doc
+def _emptied(folder: Path) -> Callable[[], None]:
+    def empty() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
 
-
-def _format(wanted: str) -> str:
-    review = check(load_submission(_sample()))
-    try:
-        render(review, wanted)
-    except NotImplementedError:
-        print(f"note: {wanted} rendering is not available in this build; timing json instead", file=sys.stderr)
-        return "json"
-    return wanted
-
-
-def _sample() -> Path:
-    path = Path(tempfile.mkdtemp()) / "sample.yaml"
-    path.write_text(yaml.safe_dump(program(random.Random(SEED), 0), sort_keys=False))
-    return path
+    return empty
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=500)
-    parser.add_argument("--format", default="docx")
-    parser.add_argument("--smoke", action="store_true", help="20 submissions, for CI")
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="4 submissions, one round, for CI")
     args = parser.parse_args()
-    count = 20 if args.smoke else args.count
-    fmt = _format(args.format)
+    count, rounds = (4, 1) if args.smoke else (max(2, args.count), args.rounds)
+    machine("batch")
+    python, tool = sys.executable, command("coursereview")
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory() as tmp:
-        queue = Path(tmp) / "queue"
+        folder = Path(tmp)
+        queue = folder / "queue"
         queue.mkdir()
-        sessions = 0
-        for n in range(count):
-            doc = program(rng, n)
-            sessions += len(doc["sessions"])
-            (queue / f"submission-{n:03d}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-        print(f"{count} submissions, {sessions} sessions in all, rendered to {fmt}; {os.cpu_count()} cores")
-        seconds = {}
-        for workers in (1, 2):
-            out = Path(tmp) / f"out-{workers}"
-            out.mkdir()
-            t0 = time.perf_counter()
-            result = run_batch([str(queue)], out, (fmt,), workers=workers)
-            seconds[workers] = time.perf_counter() - t0
-            unreadable = result.count(UNREADABLE)
-            verdicts = [r.verdict for r in result.rows]
-            print(f"-j {workers}: {seconds[workers]:.2f} s, {count / seconds[workers]:.1f} submissions/s "
-                  f"({verdicts.count('not-approvable')} not approvable, {unreadable} could not be read)")
-        t0 = time.perf_counter()
-        again = run_batch([str(queue)], Path(tmp) / "out-2", (fmt,), workers=2)
-        rerun = time.perf_counter() - t0
-        print(f"speed-up with 2 processes: {seconds[1] / seconds[2]:.2f}x; "
-              f"re-run with nothing changed: {rerun:.2f} s ({again.count('unchanged')} skipped)")
+        files = [write_program(queue, f"submission-{n:04d}.yaml", rng.randint(20, 80), n, rng) for n in range(count)]
+        sessions = sum(f.read_text(encoding="utf-8").count("- title:") for f in files)
+        again = folder / "again"
+        again.mkdir()
+        process([*tool, "batch", queue, "-o", again], ok=(0, 1))()  # the run that the re-run finds unchanged
+        batch = (0, 1)  # some are not approvable
+        cases = {
+            "python -c pass": process([python, "-c", "pass"]),
+            "validate 1 file": process([*tool, "validate", files[0]], ok=(0, 1)),
+            "load + check, every file": process([python, "-c", LOAD_CHECK, *files]),
+            "batch -j 1": process([*tool, "batch", queue, "-o", folder / "j1", "-j", "1"], ok=batch,
+                                  before=_emptied(folder / "j1")),
+            "batch -j 2": process([*tool, "batch", queue, "-o", folder / "j2", "-j", "2"], ok=batch,
+                                  before=_emptied(folder / "j2")),
+            "batch, nothing changed": process([*tool, "batch", queue, "-o", again], ok=batch),
+        }
+        results = interleave(cases, rounds, warmup=0 if args.smoke else 1, budget=None if args.smoke else 240,
+                             min_rounds=min(rounds, 3))
+        print()
+        table(results, f"whole processes, {count} submissions ({sessions} sessions) to docx")
+        per = results.median("batch -j 1") / count
+        print(f"  per submission: batch -j 1 {per * 1000:.1f} ms CPU, load + check "
+              f"{results.median('load + check, every file') / count * 1000:.1f} ms CPU")
+        ratio_line(results, "batch -j 1", "load + check, every file", target=2)
+        ratio_line(results, "batch -j 1", "batch -j 2", metric="wall", at_least=True, target=1.8,
+                   label="speed-up of -j 2 (wall time, batch -j 1 / batch -j 2)")
+        ratio_line(results, "batch, nothing changed", "validate 1 file", target=1)
+
+        small, large = (20, 200) if args.smoke else (200, 2000)
+        inputs = folder / "inputs"
+        inputs.mkdir()
+        many = []
+        for n in range(large):
+            path = inputs / f"submission-{n:05d}.yaml"
+            path.write_text(f"# submission {n}\n", encoding="utf-8")
+            many.append(path)
+        planning = interleave({
+            f"plan {small} inputs": in_process(lambda: plan(many[:small], folder / "out", ("docx",))),
+            f"plan {large} inputs": in_process(lambda: plan(many, folder / "out", ("docx",))),
+        }, 3 if args.smoke else 9, warmup=1, budget=30)
+        print()
+        table(planning, "planning (output names and content hashes), in-process")
+        k = exponent(planning.median(f"plan {small} inputs"), planning.median(f"plan {large} inputs"), small, large)
+        print(f"  planning time ~ inputs**{k:.2f} from {small} to {large} inputs (1 is linear)")
+    print(loads())
 
 
 if __name__ == "__main__":

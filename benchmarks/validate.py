@@ -1,94 +1,87 @@
-"""Time validation of a 60-session program: in-process (load + check) and as a whole process.
+"""Time `coursereview validate` as a whole process against the bare interpreter and the import floors, in one run.
 
-Run: python benchmarks/validate.py [--sessions N] [--runs N] [--smoke]
-Prints numbers; never fails on timing. Targets: in-process under 20 ms, process under 300 ms.
+Run: python benchmarks/validate.py [--sessions N] [--files N] [--rounds N] [--smoke]
+Whole processes, interleaved: `python -c pass`; importing the libraries validate stands on
+(yaml, marshmallow, click); importing coursereview.cli; `coursereview validate` of one file and of
+``--files`` files in one call; PyYAML loading the same files. Then in-process: load, check and
+PyYAML's own load of the same file. Prints medians and paired ratios; never fails on timing.
+Targets (issue 15): validate <= 10x `python -c pass`; per extra file <= 1.5x PyYAML's load of it.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
+from harness import command, in_process, interleave, loads, machine, marginal, process, ratio_line, table, write_program
 
-from coursereview import check, load_submission
-
-AREAS = ["government", "clerk-role", "management", "interpersonal", "professional", "special-topics"]
-
-
-def program(sessions: int) -> dict:
-    """Return a clean institute-like program with ``sessions`` 1-hour sessions, 8 a day."""
-    start = dt.date(2027, 5, 17)
-    items = []
-    for i in range(sessions):
-        day, slot = divmod(i, 8)
-        hour = 8 + slot + (1 if slot >= 4 else 0)  # lunch 12:00-13:00
-        items.append({
-            "title": f"Session {i + 1}: Ethics in records {i}", "date": (start + dt.timedelta(days=day)).isoformat(),
-            "start": f"{hour:02d}:00", "end": f"{hour + 1:02d}:00", "area": AREAS[i % len(AREAS)],
-            "instructors": [f"p{i % 5}"], "level": "intermediate", "description": "Realistic content text.",
-            "objectives": ["one", "two"],
-        })
-    days = (sessions + 7) // 8
-    return {
-        "schema": "coursereview/submission@1",
-        "provider": {"name": "Bench Institute", "institution": "Bench University",
-                     "director": {"name": "B", "email": "b@example.org"}},
-        "program": {"title": "Bench", "kind": "institute", "part": 1, "start": start.isoformat(),
-                    "end": (start + dt.timedelta(days=days - 1)).isoformat(), "assessment": "exam",
-                    "attendance": "sign-in", "certificate": "cert.pdf"},
-        "instructors": [{"id": f"p{i}", "name": f"P {i}", "qualifications": "q"} for i in range(5)],
-        "sessions": items,
-    }
-
-
-def _ms(samples: list[float]) -> str:
-    return f"median {statistics.median(samples) * 1000:.1f} ms, min {min(samples) * 1000:.1f} ms"
+LOAD_ALL = "import sys, yaml\nL = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n" \
+           "for f in sys.argv[1:]:\n    yaml.load(open(f, 'rb'), Loader=L)"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=60)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--smoke", action="store_true", help="few runs, for CI")
+    parser.add_argument("--files", type=int, default=20, help="files in the many-files call")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--smoke", action="store_true", help="two rounds of small work, for CI")
     args = parser.parse_args()
-    runs = 3 if args.smoke else args.runs
+    rounds, count = (1, 3) if args.smoke else (args.rounds, max(2, args.files))
+    machine("validate")
+    python, tool = sys.executable, command("coursereview")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.yaml"
-        path.write_text(yaml.safe_dump(program(args.sessions), sort_keys=False))
-        load_submission(path)  # warm caches (criteria sets, regexes)
-        loads, checks, totals = [], [], []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            submission = load_submission(path)
-            t1 = time.perf_counter()
-            review = check(submission)
-            t2 = time.perf_counter()
-            loads.append(t1 - t0)
-            checks.append(t2 - t1)
-            totals.append(t2 - t0)
-        assert review.verdict != "not-approvable", [str(f) for f in review.errors]
-        script = Path(sys.executable).parent / "coursereview"
-        command = [str(script)] if script.exists() else [shutil.which("coursereview") or sys.executable]
-        if command[0] == sys.executable:
-            command += ["-m", "coursereview"]
-        processes = []
-        for _ in range(max(3, runs // 3)):
-            t0 = time.perf_counter()
-            subprocess.run([*command, "validate", str(path)], capture_output=True, check=False)
-            processes.append(time.perf_counter() - t0)
-    print(f"validate, {args.sessions} sessions, {runs} runs")
-    print(f"  in-process load (YAML -> model): {_ms(loads)}")
-    print(f"  in-process check (rules, tally):  {_ms(checks)}")
-    print(f"  in-process load + check:          {_ms(totals)}  (target < 20 ms)")
-    print(f"  whole process `coursereview validate`: {_ms(processes)}  (target < 300 ms)")
+        folder = Path(tmp)
+        files = [write_program(folder, f"bench-{n}.yaml", args.sessions, n) for n in range(count)]
+        one = files[:1]
+        cases = {
+            "python -c pass": process([python, "-c", "pass"]),
+            "import yaml, marshmallow, click": process([python, "-c", "import yaml, marshmallow, click"]),
+            "import coursereview.cli": process([python, "-c", "import coursereview.cli"]),
+            "validate 1 file": process([*tool, "validate", *one]),
+            f"validate {count} files": process([*tool, "validate", *files]),
+            "PyYAML load 1 file": process([python, "-c", LOAD_ALL, *one]),
+            f"PyYAML load {count} files": process([python, "-c", LOAD_ALL, *files]),
+        }
+        results = interleave(cases, rounds, warmup=0 if args.smoke else 1, budget=90, min_rounds=min(rounds, 3))
+
+        results.derive("validate, per extra file", marginal(f"validate {count} files", "validate 1 file", count - 1))
+        results.derive("PyYAML load, per extra file",
+                       marginal(f"PyYAML load {count} files", "PyYAML load 1 file", count - 1))
+        print()
+        table(results, f"whole processes, {args.sessions} sessions per file")
+        print("ratios (paired by round):")
+        ratio_line(results, "validate 1 file", "python -c pass", target=10)
+        ratio_line(results, "validate 1 file", "python -c pass", metric="wall")
+        ratio_line(results, "import coursereview.cli", "python -c pass")
+        ratio_line(results, "import yaml, marshmallow, click", "python -c pass")
+        ratio_line(results, "validate 1 file", "import coursereview.cli",
+                   label="validate 1 file / import coursereview.cli (the work beyond imports)")
+        ratio_line(results, "validate, per extra file", "PyYAML load, per extra file", target=1.5)
+
+        from coursereview import check, load_submission
+        from coursereview.documents.text_report import text_report
+        from coursereview.intake.text import _Loader
+
+        path = one[0]
+        raw = path.read_bytes()
+        submission = load_submission(path)
+        review = check(submission)
+        inner = interleave({
+            "PyYAML load": in_process(lambda: yaml.load(raw, Loader=_Loader)),  # noqa: S506 (a safe loader)
+            "load_submission": in_process(lambda: load_submission(path)),
+            "check": in_process(lambda: check(submission)),
+            "text_report": in_process(lambda: text_report(review, False)),
+            "load + check + report": in_process(lambda: text_report(check(load_submission(path)), False)),
+        }, rounds * 3, warmup=2, budget=20 if not args.smoke else 2)
+        print()
+        table(inner, f"in-process, one {args.sessions}-session file, warm (criteria and imports cached)")
+        print("ratios (paired by round):")
+        ratio_line(inner, "load_submission", "PyYAML load")
+        ratio_line(inner, "load + check + report", "PyYAML load")
+    print(f"verdict of the benchmark file: {review.verdict}; {loads()}")
 
 
 if __name__ == "__main__":

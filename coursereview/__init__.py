@@ -1,5 +1,6 @@
 """coursereview: validate IIMC course program submissions and render their review documents."""
 
+from coursereview import lazy_regex  # noqa: F401  (first: marshmallow's e-mail patterns compile on first use)
 from coursereview.check import check, choose_criteria, example_submission, load_submission, read_submission
 from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
 from coursereview.documents import render, review_reference

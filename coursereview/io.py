@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from coursereview.errors import InputError, OutputError
@@ -39,6 +38,8 @@ _WRITE_THROUGH = ("character device", "named pipe")
 
 
 def _write(path: Path, data: bytes, force: bool) -> Path:
+    import tempfile  # here: reading commands (validate) never load it
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Iterable
@@ -75,6 +74,8 @@ def _closest(word: str, choices: Iterable[str], cutoff: float, work: int) -> tup
     """Return the hint for ``word`` (as difflib.get_close_matches would choose) and the work it took."""
     if len(word) > MAX_WORD:
         return None, 0
+    import difflib  # here: a clean submission never asks for a suggestion
+
     by_lower: dict[str, str] = {}
     for choice in itertools.islice(choices, MAX_CANDIDATES):
         if len(choice) <= MAX_WORD:

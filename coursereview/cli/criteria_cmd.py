@@ -15,7 +15,6 @@ from coursereview.criteria import (
     resolve_criteria,
     shipped_criteria,
 )
-from coursereview.criteria.describe import criteria_text
 from coursereview.io import write_atomic
 from coursereview.wording import shown
 
@@ -83,6 +82,8 @@ def show(ref: str, fmt_: str | None, output: str | None, source: bool, force: bo
 
         write_criteria_document(ref, fmt_, output, force, profile)
         return
+    from coursereview.criteria.describe import criteria_text  # here: only this command describes a set
+
     click.echo(shown(criteria_text(resolve_criteria(ref))), nl=False)
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from coursereview.errors import CriteriaError, InputError
 from coursereview.findings import RULES
-from coursereview.intake import MAX_BYTES, parse_text, read_bytes
+from coursereview.intake import MAX_BYTES, Document, parse_head, parse_text, read_bytes
 from coursereview.location import format_path
 from coursereview.parsing import exact
 from coursereview.resources import criteria_dir
@@ -259,14 +259,20 @@ _DEFAULT_SEVERITY = {"published": "error", "observed": "warning", "provisional":
 
 def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
     """Return (path, message) for every problem in a criteria set's plain data; empty when valid."""
+    return _checked(data)[1]
+
+
+def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple, str]]]:
+    """Return the schema's reading of ``data`` (the set's typed values) and every problem in it."""
     crowded = _crowded(data, ())
     if crowded is not None:  # hundreds of thousands of areas or rules: refused before any schema work
         path, size = crowded
-        return [(path, f"{format_path(path) or 'the file'} holds {size} entries; the limit is {MAX_ENTRIES}")]
+        return {}, [(path, f"{format_path(path) or 'the file'} holds {size} entries; the limit is {MAX_ENTRIES}")]
     schema = _CriteriaSchema()
     problems: list[tuple[tuple, str]] = []
+    loaded: dict[str, Any] = {}
     try:
-        schema.load(data)
+        loaded = schema.load(data)
     except ValidationError as exc:
         for p in flatten(exc.messages, data, schema):
             message = p.message
@@ -299,7 +305,7 @@ def validate_criteria_data(data: dict[str, Any]) -> list[tuple[tuple, str]]:
     until, since = data.get("effective_until"), data.get("effective_from")
     if until is not None and since is not None and str(until) < str(since):
         problems.append((("effective_until",), "effective_until is before effective_from"))
-    return problems
+    return loaded, problems
 
 
 def _crowded(value: Any, path: tuple) -> tuple[tuple, int] | None:
@@ -357,16 +363,23 @@ def check_criteria_file(path: str | FsPath) -> list[str]:
 
 
 def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
+    return _build(_parsed(raw, name))
+
+
+def _parsed(raw: bytes, name: str) -> Document:
     try:
-        document = parse_text(raw, name, name.lower().endswith(".json"), schema_id=None)
+        return parse_text(raw, name, name.lower().endswith(".json"), schema_id=None)
     except InputError as exc:
         raise CriteriaError(str(exc)) from None
-    problems = validate_criteria_data(document.data)
+
+
+def _build(document: Document) -> CriteriaSet:
+    """Return the criteria set in ``document``; raise CriteriaError with the first problem (and how many more)."""
+    data, problems = _checked(document.data)
     if problems:
         path, message = problems[0]
         more = f" (and {len(problems) - 1} more; run 'coursereview criteria check')" if len(problems) > 1 else ""
         raise CriteriaError(f"{document.sources.key(path)}: {message}{more}")
-    data = _CriteriaSchema().load(document.data)
     rules = {
         rule_id: Rule(
             id=rule_id,
@@ -396,16 +409,67 @@ def _from_bytes(raw: bytes, name: str) -> CriteriaSet:
         ),
         rules=rules,
         sha256=document.sha256,
-        file=name,
+        file=document.file,
     )
 
 
+_CHOICE = ("id", "version", "kinds", "effective_from", "effective_until")  # what choosing a set reads
+
+
 @functools.cache
-def _shipped() -> tuple[CriteriaSet, ...]:
-    sets: dict[str, CriteriaSet] = {}  # id@version -> set; several versions of one id are several files
+def _choice_schema() -> Schema:
+    """Return the criteria schema reduced to the values that choose a set (made once: a schema copies its fields)."""
+    return _CriteriaSchema(only=_CHOICE, unknown=EXCLUDE)
+
+
+class _Shipped:
+    """A criteria file shipped with coursereview: the values that choose it, read from the start of the file.
+
+    Only as much of the file is parsed as holds those values, and they are read by the same
+    schema as the whole set. The whole set is parsed, validated and built only when it is chosen
+    or listed: a run that judges one submission builds one set. A file whose choosing values are
+    invalid is built at once, so that it fails as it always did.
+    """
+
+    def __init__(self, raw: bytes, file: str) -> None:
+        self.raw, self.file = raw, file
+        self._set: CriteriaSet | None = None
+        try:
+            choice = _choice_schema().load(parse_head(raw, file, _CHOICE))
+        except (ValidationError, InputError):
+            _build(_parsed(raw, file))  # the whole set fails on the same values: raise CriteriaError with its problem
+            raise
+        self.id: str = choice["id"]
+        self.version: str = choice["version"]
+        self.kinds: tuple[str, ...] = tuple(choice["kinds"])
+        self.effective_from: dt.date = choice["effective_from"]
+        self.effective_until: dt.date | None = choice.get("effective_until")
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def criteria(self) -> CriteriaSet:
+        """Return the validated set (parsed and built on first use)."""
+        if self._set is None:
+            self._set = _build(_parsed(self.raw, self.file))
+        return self._set
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+
+@functools.cache
+def _shipped() -> tuple[_Shipped, ...]:
+    sets: dict[str, _Shipped] = {}  # id@version -> set; several versions of one id are several files
     for entry in sorted(criteria_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            loaded = _from_bytes(entry.read_bytes(), f"criteria/{entry.name}")
+            loaded = _Shipped(entry.read_bytes(), f"criteria/{entry.name}")
             if loaded.ref in sets:
                 raise CriteriaError(f"{loaded.file}: {loaded.ref} is also shipped as {sets[loaded.ref].file}; "
                                     "give the newer file a new version")
@@ -430,7 +494,7 @@ def criteria_source(criteria: CriteriaSet) -> bytes:
 
 def shipped_criteria() -> list[CriteriaSet]:
     """Return every criteria set shipped with coursereview, sorted by id and version (read once)."""
-    return list(_shipped())
+    return [s.criteria for s in _shipped()]
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -450,7 +514,7 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
             raise CriteriaError(f"program.criteria {ref!r}: a submission may name a shipped set (id or id@version) "
                                 "only; a criteria file of one's own is for reviewers")
         return load_criteria_file(ref)
-    sets = shipped_criteria()
+    sets = _shipped()
     if ref:
         set_id, _, version = ref.partition("@")
         matches = [s for s in sets if s.id == set_id and (not version or s.version == version)]
@@ -458,11 +522,11 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
             known = ", ".join(sorted({s.ref for s in sets}))
             raise CriteriaError(f"unknown criteria set {ref!r}; known sets: {known}")
         in_force = [s for s in matches if on is None or s.in_force(on)]
-        return (in_force or matches)[-1]
+        return (in_force or matches)[-1].criteria
     if kind not in KINDS:
         raise CriteriaError(f"cannot choose a criteria set for program kind {kind!r}; give --criteria")
     candidates = [s for s in sets if kind in s.kinds]
     in_force = [s for s in candidates if on is None or s.in_force(on)]
     if not in_force:
         raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}")
-    return in_force[-1]
+    return in_force[-1].criteria

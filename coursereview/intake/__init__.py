@@ -11,11 +11,10 @@ from pathlib import Path as FsPath
 from coursereview.errors import InputError
 from coursereview.intake.agenda import read_agenda
 from coursereview.intake.document import Document
-from coursereview.intake.text import check_text, parse_text
+from coursereview.intake.text import check_text, parse_head, parse_text
 from coursereview.io import MAX_BYTES, read_bytes
-from coursereview.word.safety import MAX_FILE
 
-__all__ = ["MAX_BYTES", "Document", "load_document", "parse_text", "read_bytes", "read_document"]
+__all__ = ["MAX_BYTES", "Document", "load_document", "parse_head", "parse_text", "read_bytes", "read_document"]
 
 _OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (docx, odt), OLE (Word 97-2003 .doc)
 
@@ -39,6 +38,7 @@ def read_document(raw: bytes, name: str) -> Document:
     """
     if raw.startswith(_OFFICE_MAGIC):
         from coursereview.intake.form import read_form_bytes  # imported lazily: pulls in python-docx
+        from coursereview.word.safety import MAX_FILE
 
         if len(raw) > MAX_FILE:
             raise InputError(name, f"file is larger than the limit for a Word form of {MAX_FILE // (1024 * 1024)} MiB")

@@ -152,8 +152,10 @@ def _classify(rows: list[Row]) -> _Table | dict[str, set[str]]:
             columns = tuple(_field_for(kind, text) for text in header)
             keys = {f.key for f in columns if f}
             if set(needed) <= keys:
+                repeated = _norm_row(header)  # a table split across pages repeats its header row
                 body_rows = tuple((n, r) for n, r in enumerate(rows[h + 1:], 1)
-                                  if _norm_row(r.cells) != _norm_row(header))
+                                  if not (r.cells and _norm(r.cells[0]) == repeated[0]
+                                          and _norm_row(r.cells) == repeated))
                 return _Table(kind, f"{kind} table", columns, _without_example(columns, body_rows))
             if len(keys) >= 3 and kind not in near:
                 near[kind] = keys

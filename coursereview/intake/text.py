@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Collection
 from typing import Any
 
 import yaml
@@ -53,6 +54,17 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
             sources.value(("schema",)), f"unknown schema {data['schema']!r}; this version reads {schema_id!r}"
         )
     return Document(data, sources, file, sha)
+
+
+def parse_head(raw: bytes, file: str, keys: Collection[str]) -> dict[str, Any]:
+    """Return the top-level mapping of the YAML ``raw``, read only as far as it takes to hold all of ``keys``.
+
+    What is read is read as ``parse_text`` reads it (an InputError for a problem in it); what
+    follows the last of ``keys`` is neither read nor checked. A key the file lacks makes it read
+    the whole mapping. Not a mapping: an empty dict.
+    """
+    data, _ = _parse_yaml(decode(raw, file), file, frozenset(keys))
+    return data if isinstance(data, dict) else {}
 
 
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -163,15 +175,18 @@ def _loc(file: str, mark: Any) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
-def _parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Build plain data in one pass over the parser's events (no YAML objects are ever constructed)."""
+def _parse_yaml(text: str, file: str, until: frozenset[str] = frozenset()) -> tuple[Any, SourceMap]:
+    """Build plain data in one pass over the parser's events (no YAML objects are ever constructed).
+
+    With ``until``, stop once the top-level mapping holds every one of those keys.
+    """
     sources = SourceMap(file)
     try:
         loader = _Loader(text)  # the pure-Python reader checks every character here
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     try:
-        return _Builder(sources).build(loader), sources
+        return _Builder(sources, until).build(loader), sources
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     except yaml.MarkedYAMLError as exc:
@@ -205,8 +220,9 @@ class _Frame:
 class _Builder:
     """Turn a YAML event stream into dicts, lists and scalars, recording where each value starts."""
 
-    def __init__(self, sources: SourceMap) -> None:
+    def __init__(self, sources: SourceMap, until: frozenset[str] = frozenset()) -> None:
         self.sources = sources
+        self.until = until
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
         self.nodes = 0
@@ -228,9 +244,14 @@ class _Builder:
                     self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start, self.size - frame.size)
             elif isinstance(event, yaml.NodeEvent):
                 self._node(event)
+            if self.until and len(self.stack) == 1 and self._holds_until(self.stack[0]):
+                return self.root
         if self.root is _NO_KEY:
             raise InputError(Location(self.sources.file, 1, 1), "file is empty")
         return self.root
+
+    def _holds_until(self, top: _Frame) -> bool:
+        return top.key is _NO_KEY and isinstance(top.container, dict) and self.until <= top.container.keys()
 
     def _at(self, event: Any) -> Location:
         return _loc(self.sources.file, event.start_mark)

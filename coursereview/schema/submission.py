@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import functools
 import re
 from collections.abc import Iterator
@@ -209,7 +208,7 @@ def build_submission(document: Document) -> Submission:
     _check_sizes(document)
     schema = _schema()
     suggest = Suggestions()
-    data = copy.deepcopy(document.data)
+    data = document.data  # read as it is; pruning (below) works on a copy, never on the document
     positions = {key: list(range(len(data[key]))) for key in _LISTS if isinstance(data.get(key), list)}
     problems: list[Problem] = []
     for attempt in range(6):
@@ -217,6 +216,8 @@ def build_submission(document: Document) -> Submission:
             loaded = schema.load(data, partial=attempt > 0)
             break
         except ValidationError as exc:
+            if data is document.data:
+                data = copy.deepcopy(data)
             found = flatten(exc.messages, data, schema)
             if attempt == 0:
                 problems = found
@@ -346,6 +347,8 @@ def _likely(typed: str, choices: tuple[str, ...], words: dict[str, str]) -> str 
     named = [c for c in choices if re.search(rf"\b{re.escape(c)}\b", text)]
     if len(named) == 1:
         return named[0]
+    import difflib  # here: a clean submission never asks for a close match
+
     close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -455,6 +458,8 @@ def _unknown(p: Problem, sources: SourceMap, key: str, suggest: Suggestions) -> 
         label = sources.labels.get(p.path, key)
         rows = [f.label for f in _FORM_ROWS[table]]
         named = {f.key.replace("_", " "): f.label for f in _FORM_ROWS[table]} | {row: row for row in rows}
+        import difflib  # here: a clean submission never asks for a close match
+
         close = difflib.get_close_matches(label.lower(), list(named), n=1, cutoff=0.6)
         hint = f"did you mean {named[close[0]]!r}?" if close else f"the {table} table's rows are: " + ", ".join(rows)
         return F.make("S001", p.path, sources.key(p.path), hint=hint, what="row", key=label)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import zipfile
 from typing import Any
 
 from coursereview.errors import CourseReviewError
@@ -25,26 +24,48 @@ def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
 
 
 def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
-    """Return ``document`` as .docx bytes that depend only on its content and ``stamp``."""
+    """Return ``document`` as .docx bytes that depend only on its content and ``stamp``.
+
+    The parts are serialized as python-docx saves them (``OpcPackage.save``) and zipped once,
+    in a stable order with one fixed entry time: the same bytes as saving, then re-zipping.
+    """
+    from docx.opc.pkgwriter import _ContentTypesItem
+
     props = document.core_properties
     props.created = props.modified = props.last_printed = stamp.astimezone(dt.UTC).replace(tzinfo=None)
     props.revision = 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return reproducible_zip(buffer.getvalue(), stamp)
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return _zip(entries, stamp)
 
 
 def reproducible_zip(data: bytes, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
     """Return the package ``data`` re-zipped with one fixed entry time and a stable entry order."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip({name: src.read(name) for name in src.namelist()}, stamp)
+
+
+def _zip(entries: dict[str, bytes], stamp: dt.datetime) -> bytes:
+    """Return ``entries`` zipped: [Content_Types].xml first, then by name, every entry at one time."""
+    import zipfile  # here: importing the documents (for render's name) does not load it
+
     when = max(stamp.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        for name in names:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
             info = zipfile.ZipInfo(name, date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            dst.writestr(info, src.read(name), compresslevel=6)
+            dst.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import io
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from coursereview.errors import InputError
 from coursereview.word.controls import control_text
 from coursereview.word.markup import W
-from coursereview.word.safety import MAX_COLUMNS, check_docx_bytes
+from coursereview.word.safety import MAX_COLUMNS, safe_xml_parts
 
 _TBL, _TR, _TC, _P = W + "tbl", W + "tr", W + "tc", W + "p"
 _SDT, _SDT_CONTENT, _CUSTOM = W + "sdt", W + "sdtContent", W + "customXml"
@@ -40,33 +39,74 @@ def read_tables(raw: bytes, name: str) -> list[list[Row]]:
 
     The bytes pass the safety checks first; whatever cannot be read is an InputError naming ``name``.
     """
-    check_docx_bytes(raw, name)
-    return [_grid_rows(tbl, name) for tbl in _open_body(raw, name).iter(_TBL)]
+    return [_grid_rows(tbl, name) for tbl in _open_body(safe_xml_parts(raw, name), name).iter(_TBL)]
 
 
-def _open_body(raw: bytes, name: str) -> Any:
-    """Return the body element of the main document, parsed by python-docx."""
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+class _NotWord(Exception):
+    """The package is not a Word document: no main document part, or one of another kind."""
+
+
+def _open_body(parts: dict[str, bytes], name: str) -> Any:
+    """Return the body element of the main document part, as python-docx finds and parses it.
+
+    The main part is the package's officeDocument relationship, of Word's content type; it is
+    parsed by lxml with python-docx's parser settings (but plain elements: no proxy classes, and
+    no other part is parsed). Only parts in ``parts``, which passed the safety scan, are parsed.
+    """
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except ValueError as exc:
-        raise InputError(name, _not_word(exc, name)) from None
-    except (PackageNotFoundError, KeyError, AttributeError) as exc:
-        raise InputError(name, f"not a Word document that can be read ({_short(exc, name)})") from None
-    except Exception as exc:  # lxml syntax errors and zip errors from a damaged part
+        main = _main_part(parts, parser)
+        kind = _content_type(parts, main, parser)
+        root = etree.fromstring(parts[main], parser) if kind == _WORD_MAIN else None
+    except _NotWord as exc:
+        raise InputError(name, f"not a Word document that can be read ({exc})") from None
+    except etree.LxmlError as exc:
         raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc, name)})") from None
-    return document.element.body
+    if root is None:
+        raise InputError(name, _not_word(kind))
+    body = root.find(W + "body") if root.tag == W + "document" else None
+    if body is None:
+        raise InputError(name, "damaged .docx: its XML cannot be read (the main document has no body)")
+    return body
 
 
-_CONTENT_TYPE = re.compile(r"content type is '([^']*)'")
+def _main_part(parts: dict[str, bytes], parser: Any) -> str:
+    """Return the zip name of the part the package's officeDocument relationship points to."""
+    if "_rels/.rels" not in parts:
+        raise _NotWord("the package has no relationships part")
+    for rel in etree.fromstring(parts["_rels/.rels"], parser).iter(_RELATIONSHIP):
+        if rel.get("Type") == _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
+            target = posixpath.normpath(posixpath.join("/", rel.get("Target", ""))).lstrip("/")
+            if target not in parts:
+                raise _NotWord(f"its main document part {target} is missing or is not XML")
+            return target
+    raise _NotWord("the package has no main document part")
+
+
+def _content_type(parts: dict[str, bytes], part: str, parser: Any) -> str:
+    """Return the content type [Content_Types].xml gives ``part``: its override, else its extension's default."""
+    types = etree.fromstring(parts["[Content_Types].xml"], parser)
+    for override in types.iter(_TYPES + "Override"):
+        if override.get("PartName", "").lower() == "/" + part.lower():
+            return override.get("ContentType", "")
+    extension = posixpath.splitext(part)[1].lstrip(".").lower()
+    for default in types.iter(_TYPES + "Default"):
+        if default.get("Extension", "").lower() == extension:
+            return default.get("ContentType", "")
+    return ""
+
+
 _OTHER_KINDS = {"macroEnabled": "a macro-enabled Word document (.docm)", "template": "a Word template (.dotx)"}
 
 
-def _not_word(exc: ValueError, name: str) -> str:
-    """Return the line for a package python-docx refuses: what its main part is, when it says so."""
-    found = _CONTENT_TYPE.search(str(exc))
-    if not found:
-        return f"not a Word document that can be read ({_short(exc, name)})"
-    content_type = found[1]
+def _not_word(content_type: str) -> str:
+    """Return the line for a package whose main part is of another kind than a Word document's: what it is."""
     for word, kind in _OTHER_KINDS.items():
         if word in content_type:
             return f"is {kind}, not a Word Document; save it as a Word Document (.docx)"
@@ -136,14 +176,28 @@ def _control_around(element: Any, stop: Any) -> Any:
     return None
 
 
-def _int_attr(element: Any, path: str, default: int) -> int:
-    found = element.find(path)
+def _child(element: Any, tag: str) -> Any:
+    """Return the first ``tag`` child of ``element``, or None (as ``find``, without its path parser: 3x faster)."""
+    if element is not None:
+        for child in element:
+            if child.tag == tag:
+                return child
+    return None
+
+
+def _int_val(props: Any, tag: str, default: int) -> int:
+    """Return the whole-number ``w:val`` of the ``tag`` child of a properties element (trPr, tcPr), else ``default``."""
+    found = _child(props, tag)
     if found is None:
         return default
     try:
         return max(int(found.get(W + "val", default)), 0)
     except ValueError:
         return default
+
+
+_TR_PR, _TC_PR = W + "trPr", W + "tcPr"
+_GRID_BEFORE, _GRID_AFTER, _GRID_SPAN, _V_MERGE = W + "gridBefore", W + "gridAfter", W + "gridSpan", W + "vMerge"
 
 
 def _grid_rows(tbl: Any, name: str) -> list[Row]:
@@ -157,16 +211,18 @@ def _grid_rows(tbl: Any, name: str) -> list[Row]:
     rows: list[Row] = []
     above: dict[int, str] = {}
     for tr in _children(tbl, _TR):
-        column = _int_attr(tr, f"{W}trPr/{W}gridBefore", 0)
+        row_props = _child(tr, _TR_PR)
+        column = _int_val(row_props, _GRID_BEFORE, 0)
         _check_width(column, name)
         texts: dict[int, str] = {}
         carried: set[int] = set()
         cells = _children(tr, _TC)
         span = 1
         for tc in cells:
-            span = max(_int_attr(tc, f"{W}tcPr/{W}gridSpan", 1), 1)
+            props = _child(tc, _TC_PR)
+            span = max(_int_val(props, _GRID_SPAN, 1), 1)
             _check_width(column + span, name)
-            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            merge = _child(props, _V_MERGE)
             if merge is not None and merge.get(W + "val", "continue") == "continue":
                 text = above.get(column, "")
                 carried.add(column)
@@ -176,7 +232,7 @@ def _grid_rows(tbl: Any, name: str) -> list[Row]:
             for extra in range(1, span):
                 texts[column + extra] = ""
             column += span
-        _check_width(column + _int_attr(tr, f"{W}trPr/{W}gridAfter", 0), name)
+        _check_width(column + _int_val(row_props, _GRID_AFTER, 0), name)
         width = max(texts, default=-1) + 1
         row = tuple(texts.get(i, "") for i in range(width))
         above = dict(enumerate(row))

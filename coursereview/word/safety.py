@@ -52,6 +52,14 @@ def check_docx_bytes(raw: bytes, name: str) -> None:
     override or by extension, whatever their names), those named like XML, and any other part
     whose first bytes look like XML in any encoding libxml2 detects.
     """
+    safe_xml_parts(raw, name)
+
+
+def safe_xml_parts(raw: bytes, name: str) -> dict[str, bytes]:
+    """Return every part the checks scanned as XML, by name, once the whole .docx ``raw`` has passed them.
+
+    Raise InputError as ``check_docx_bytes`` does. Only these bytes may be handed to an XML parser.
+    """
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(name, "is a Word 97-2003 .doc or a password-protected file; save it as an unprotected .docx")
     if not raw.startswith(b"PK"):
@@ -80,12 +88,16 @@ def check_docx_bytes(raw: bytes, name: str) -> None:
             declared.append(_read_part(archive, info, name))
             _scan_xml(declared[-1], info.filename, name)
         defaults, overrides = _content_types(declared[-1])
+        parts = {"[Content_Types].xml": declared[-1]}
         for info in infos:
             if info.filename == "[Content_Types].xml" or info.is_dir():
                 continue
             declared_xml = _is_xml_part(info.filename, defaults, overrides)
             if declared_xml or _looks_like_xml(_read_part(archive, info, name, _SNIFF)):
-                _scan_xml(_read_part(archive, info, name), info.filename, name)
+                data = _read_part(archive, info, name)
+                _scan_xml(data, info.filename, name)
+                parts[info.filename] = data
+    return parts
 
 
 def _is_xml_part(part: str, defaults: dict[str, str], overrides: dict[str, str]) -> bool:

@@ -31,7 +31,6 @@ from coursereview.staff.batch.job import (
     process,
 )
 from coursereview.staff.batch.manifest import MANIFEST, Manifest
-from coursereview.staff.batch.pool import run_in_workers
 from coursereview.staff.batch.summary import SUMMARIES, summary_csv, summary_html, summary_json, write_summaries
 from coursereview.word.package import DEFAULT_STAMP
 
@@ -136,4 +135,6 @@ def _run(todo: list[Job], workers: int | None) -> Generator[tuple[Job, Row], Non
         for job in todo:
             yield job, process(job)
         return
+    from coursereview.staff.batch.pool import run_in_workers  # here: multiprocessing loads only when it is used
+
     yield from run_in_workers(process, todo, min(workers, len(todo)), _GRACE_SECONDS, crashed)

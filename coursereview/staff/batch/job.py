@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, astuple, dataclass, fields
+from collections import Counter
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from coursereview.check import check, load_submission
@@ -67,8 +68,9 @@ class Row:
     decided_at: str | None = None  # UTC, ISO 8601
 
     def to_dict(self) -> dict:
-        """Return the JSON form of the row."""
-        data = asdict(self)
+        """Return the JSON form of the row (every field is a plain value; ``asdict``'s deep copy took most of
+        writing a register of hundreds of rows)."""
+        data = {name: getattr(self, name) for name in COLUMNS}
         data["outputs"] = list(self.outputs)
         return data
 
@@ -105,7 +107,8 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
         profile = None  # the shipped one: manifests written before profiles existed stay valid
     profile_id = hashlib.sha256(repr(astuple(profile)).encode()).hexdigest() if profile else None
     stems = [f.stem for f in files]
-    taken = {s.casefold() for s in stems if sum(t.casefold() == s.casefold() for t in stems) > 1}
+    seen = Counter(s.casefold() for s in stems)
+    taken = {s for s, n in seen.items() if n > 1}
     jobs = []
     for file, stem in zip(files, stems, strict=True):
         key = str(file.resolve())

@@ -1,0 +1,68 @@
+"""marshmallow's e-mail patterns are compiled on first use, not at import, and validate exactly as before."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from marshmallow import ValidationError, validate
+
+from coursereview.lazy_regex import DeferredPattern
+
+ADDRESSES = [
+    "b.director@example.org", "jane+iimc@clerks.wa.gov", '"quoted name"@example.org', "user@localhost",
+    "user@[192.168.0.1]", "clerk@bücher.example", "clerk@xn--bcher-kva.example", "no-at-sign.example.org",
+    "two@@example.org", "user@-leading.example", "user@example", "user@exa_mple.org", "", "a@b.c",
+    "ünïcode@example.org", "user@" + "a" * 64 + ".org", "user name@example.org",
+]
+
+
+def _fresh() -> str:
+    """Run a fresh interpreter that imports coursereview, and report what its import left behind."""
+    code = """
+import json, re, sys, types
+import coursereview
+from coursereview.lazy_regex import DeferredPattern
+import marshmallow.validate as v
+deferred = []
+for name, module in list(sys.modules.items()):
+    if not isinstance(module, types.ModuleType):
+        continue
+    for value in list(vars(module).values()):
+        inner = vars(value).values() if isinstance(value, type) else ()
+        deferred += [name for item in (value, *inner) if isinstance(item, DeferredPattern)]
+print(json.dumps({"deferred": sorted(set(deferred)), "compiled": v.Email.DOMAIN_REGEX.compiled,
+                  "re_compile": re.compile.__module__}))
+"""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def test_importing_coursereview_leaves_marshmallows_email_patterns_uncompiled_and_nothing_else_deferred() -> None:
+    report = json.loads(_fresh())
+    assert report == {"deferred": ["marshmallow.validate"], "compiled": False, "re_compile": "re"}
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_marshmallows_email_validator_judges_as_with_patterns_compiled_at_import(address: str) -> None:
+    email = validate.Email
+    user = re.compile(email.USER_REGEX.pattern, email.USER_REGEX.flags)
+    domain = re.compile(email.DOMAIN_REGEX.pattern, email.DOMAIN_REGEX.flags)
+    user_part, _, domain_part = address.rpartition("@")
+    expected = bool("@" in address and user.match(user_part)
+                     and (domain_part in email.DOMAIN_WHITELIST or domain.match(domain_part)))
+    try:
+        email()(address)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == expected
+
+
+def test_a_deferred_pattern_is_the_compiled_pattern_once_used() -> None:
+    deferred = DeferredPattern(r"(?P<word>[a-z]+)@", re.IGNORECASE)
+    assert not deferred.compiled
+    assert deferred.match("Clerk@example").group("word") == "Clerk"
+    assert deferred.compiled and deferred.flags & re.IGNORECASE and deferred.groupindex == {"word": 1}
