@@ -1,160 +1,220 @@
-"""Time the web application's staff pages on loopback: the queue and a submission page, and decisions per second.
+"""Time the web application's check (POST /api/v1/check) over loopback: 1, 4 and 8 clients, YAML and Word form.
 
-Run: python benchmarks/web.py staff [--submissions 1000] [--pages 60] [--decisions 25] [--smoke]
-The register holds SUBMISSIONS programs; the queue page (every submission) and submission pages (a
-random one each, its check made on first sight) are fetched PAGES times each by one signed-in
-reviewer, then 4 reviewers decide at once (DECISIONS each; every decision writes the register, the
-audit log, the letter and the e-mail to the outbox). Served by waitress on 127.0.0.1, never
-elsewhere. Prints p50/p95 and decisions per second; never fails on timing.
-Target on 2 cores: queue and submission page p95 under 150 ms with 1,000 submissions.
+Run: python benchmarks/web.py [--requests N] [--smoke]
+     python benchmarks/web.py staff [...]: the staff pages and decisions (benchmarks/web_staff.py)
+Starts `coursereview serve` on a free loopback port with a temporary data folder, prints checks per
+second, p50/p95 latency and failures for each case, then the server's resident memory after 200 and
+after 2,000 checks. Bounded in count and time; never fails on timing (exit 1 only if a request failed).
+Targets on 2 cores: YAML p95 < 250 ms at 8 clients, >= 30 checks/s, no failure; RSS(2000) <= 1.2 x RSS(200).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import datetime as dt
+import http.client
+import io
 import re
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlsplit
 
-import requests
-from waitress.server import create_server
+import yaml
 
-from coursereview.check import check, read_submission
-from coursereview.staff import accounts
-from coursereview.staff.submissions import SubmissionStore
-from coursereview.web import Settings, create_app
+from coursereview.criteria import resolve_criteria
+from coursereview.documents.form import build_form
+from coursereview.intake.fields import INSTRUCTORS, SESSIONS
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE = ROOT / "tests" / "data" / "base-institute.yaml"
-PASSWORD = "benchmark password"
-REVIEWERS = ("ben1", "ben2", "ben3", "ben4")
-SEED = 20270517
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+AREAS = ["government", "clerk-role", "management", "interpersonal", "professional", "special-topics"]
+TIME_LIMIT = 60.0  # seconds per case, whatever the count
 
 
-def populate(store: SubmissionStore, count: int) -> None:
-    """Store ``count`` programs (each its own bytes, so each its own check and decision)."""
-    base = BASE.read_bytes()
-    faulty = base.replace(b"end: '17:00'", b"end: '12:30'", 1)  # a session that ends before it starts
-    for n in range(count):
-        raw = (faulty if n % 3 == 0 else base) + f"# submission {n}\n".encode()
-        review = check(read_submission(raw, f"program-{n}.yaml"))
-        store.receive(review, raw, "Dana Director", "dana@example.org")
+def program(sessions: int = 60) -> dict:
+    """Return an institute program with ``sessions`` one-hour sessions, eight a day around lunch."""
+    start = dt.date(2027, 5, 17)
+    items = []
+    for i in range(sessions):
+        day, slot = divmod(i, 8)
+        hour = 8 + slot + (1 if slot >= 4 else 0)
+        items.append({"date": (start + dt.timedelta(days=day)).isoformat(), "start": f"{hour:02d}:00",
+                      "end": f"{hour + 1:02d}:00", "title": f"Session {i + 1}: ethics and records {i}",
+                      "area": AREAS[i % len(AREAS)], "level": "intermediate", "instructors": [f"p{i % 5}"],
+                      "description": "What a municipal clerk does, case by case."})
+    days = (sessions + 7) // 8
+    return {
+        "schema": "coursereview/submission@1",
+        "provider": {"name": "Bench Institute", "institution": "Bench University",
+                     "director": {"name": "B. Director", "email": "b@example.org"}},
+        "program": {"title": "Bench Institute 2027, Part 1", "kind": "institute", "part": 1,
+                    "start": start.isoformat(), "end": (start + dt.timedelta(days=days - 1)).isoformat(),
+                    "location": "Benchville", "delivery": "in-person", "assessment": "exam",
+                    "attendance": "sign-in", "certificate": "cert.pdf"},
+        "instructors": [{"id": f"p{i}", "name": f"P {i}", "position": "Clerk", "qualifications": "q"}
+                        for i in range(5)],
+        "sessions": items,
+    }
 
 
-def signed_in(url: str, name: str) -> tuple[requests.Session, str]:
-    """Return a session signed in as ``name`` and a CSRF token for its forms."""
-    session = requests.Session()
-    page = session.get(f"{url}/staff/login", timeout=30).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    response = session.post(f"{url}/staff/login", data={"csrf_token": token, "name": name, "password": PASSWORD},
-                            timeout=60, allow_redirects=False)
-    if response.status_code != 303:
-        raise SystemExit(f"could not sign in as {name}: {response.status_code}")
-    page = session.get(f"{url}/staff/", timeout=60).text
-    return session, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+def word_form(data: dict) -> bytes:
+    """Return the blank Word form filled with ``data`` (as a director would, with python-docx)."""
+    import docx
+
+    document = docx.Document(io.BytesIO(build_form(resolve_criteria(None, "institute"), "institute")))
+    answers = {"Provider name": data["provider"]["name"], "Institution": data["provider"]["institution"],
+               "Director name": data["provider"]["director"]["name"],
+               "Director email": data["provider"]["director"]["email"]}
+    answers.update({label: str(data["program"][key]) for label, key in (
+        ("Program title", "title"), ("Part", "part"), ("Start date", "start"), ("End date", "end"),
+        ("Learning assessment", "assessment"), ("Attendance", "attendance"), ("Certificate", "certificate"))})
+    tables = {t.rows[0].cells[0].text.split(" (")[0]: t for t in document.tables}
+    for row in list(tables["Provider"].rows[1:]) + list(tables["Program"].rows[1:]):
+        label = row.cells[0].paragraphs[0].text.split(" (")[0]
+        if label in answers:
+            row.cells[1].text = answers[label]
+    for header, items, fields in (("ID", data["instructors"], INSTRUCTORS), ("Date", data["sessions"], SESSIONS)):
+        for row, item in zip(tables[header].rows[1:], items, strict=False):
+            for cell, f in zip(row.cells, fields, strict=True):
+                value = item.get(f.key)
+                if value is not None:
+                    cell.text = ", ".join(value) if isinstance(value, list) else str(value)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
-def timed(session: requests.Session, url: str) -> float:
-    start = time.perf_counter()
-    response = session.get(url, timeout=60)
-    elapsed = time.perf_counter() - start
-    if response.status_code != 200:
-        raise SystemExit(f"{url}: {response.status_code}")
-    return elapsed
+def start_server(data: Path) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen([sys.executable, "-m", "coursereview", "serve", "--port", "0", "--data", str(data)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    line = process.stderr.readline() if process.stderr else ""
+    found = re.search(r"serving on (http://[^/]+/)", line)
+    if not found:
+        process.kill()
+        raise SystemExit(f"the server did not start: {line.strip()}")
+    return process, found.group(1)
 
 
-def report(label: str, times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    p50 = statistics.median(ordered)
-    print(f"{label:<34} n={len(times):<4} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
-          f"   {'ok' if p95 < 0.150 else 'over the 150 ms target'}")
-    return {"p50": p50, "p95": p95}
-
-
-def staff_run(submissions: int, pages: int, decisions: int) -> dict[str, Any]:
-    """Run the staff benchmark and return its figures."""
-    rng = random.Random(SEED)
-    with tempfile.TemporaryDirectory(prefix="coursereview-bench-") as tmp:
-        data = Path(tmp) / "data"
-        app = create_app(Settings(data_dir=data, soffice=""))
-        for name in REVIEWERS:
-            accounts.add_user(data / "coursereview.db", name, f"{name}@iimc.example", PASSWORD)
-        started = time.perf_counter()
-        populate(SubmissionStore(data), submissions)
-        print(f"{submissions} submissions stored in {time.perf_counter() - started:.1f} s")
-        server = create_server(app, host="127.0.0.1", port=0, threads=8)
-        url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        sessions: list[tuple[requests.Session, str]] = []
-        try:
-            session, _ = signed_in(url, REVIEWERS[0])
-            sessions.append((session, ""))
-            timed(session, f"{url}/staff/?status=")  # warm up templates
-            queue = [timed(session, f"{url}/staff/?status=") for _ in range(pages)]
-            subs = [timed(session, f"{url}/staff/submissions/{rng.randint(1, submissions)}") for _ in range(pages)]
-            figures = {"queue": report(f"queue page ({submissions} rows)", queue),
-                       "submission": report("submission page (random)", subs)}
-            reviewers = [signed_in(url, name) for name in REVIEWERS]
-            sessions.extend(reviewers)
-            numbers = list(range(1, submissions + 1))
-            rng.shuffle(numbers)
-            failures: list[str] = []
-
-            def work(index: int) -> None:
-                client, token = reviewers[index]
-                for number in numbers[index * decisions:(index + 1) * decisions]:
-                    response = client.post(f"{url}/staff/submissions/{number}/decide", timeout=60,
-                                           allow_redirects=False,
-                                           data={"csrf_token": token, "choice": "return", "note": "Benchmark."})
-                    if response.status_code != 303:
-                        failures.append(f"{number}: {response.status_code}")
-
-            started = time.perf_counter()
-            workers = [threading.Thread(target=work, args=(i,)) for i in range(len(REVIEWERS))]
-            for w in workers:
-                w.start()
-            for w in workers:
-                w.join()
-            elapsed = time.perf_counter() - started
-            made = len(REVIEWERS) * decisions - len(failures)
-            rate = made / elapsed
-            print(f"decisions from {len(REVIEWERS)} sessions at once: {made} in {elapsed:.1f} s = {rate:.1f}/s"
-                  f"{'; failed: ' + ', '.join(failures[:5]) if failures else ''}")
-            figures["decisions_per_second"] = rate  # type: ignore[assignment]
-            figures["failed"] = len(failures)  # type: ignore[assignment]
-            return figures
-        finally:
-            for client, _ in sessions:
-                client.close()
-            server.task_dispatcher.shutdown(timeout=10)  # type: ignore[union-attr]
-            server.close()
-            thread.join(timeout=10)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    sub = parser.add_subparsers(dest="run", required=True)
-    staff = sub.add_parser("staff", help="queue and submission pages, decisions per second")
-    staff.add_argument("--submissions", type=int, default=1000)
-    staff.add_argument("--pages", type=int, default=60, help="fetches of each page")
-    staff.add_argument("--decisions", type=int, default=25, help="decisions per reviewer (4 reviewers)")
-    staff.add_argument("--smoke", action="store_true", help="a quick run: 60 submissions, 10 fetches, 5 decisions")
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.submissions, args.pages, args.decisions = 60, 10, 5
-    if args.decisions * len(REVIEWERS) > args.submissions:
-        parser.error("more decisions than submissions")
-    staff_run(args.submissions, args.pages, args.decisions)
+def rss_kib(pid: int) -> int:
+    """Return the resident memory of process ``pid`` in KiB (Linux), or 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 
+def run_case(url: str, body: bytes, ctype: str, clients: int, total: int) -> dict:
+    """POST ``body`` ``total`` times from ``clients`` threads (keep-alive connections); return the figures."""
+    host = urlsplit(url)
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.monotonic() + TIME_LIMIT
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    if next(counter, None) is None:
+                        return
+                started = time.perf_counter()
+                error = ""
+                try:
+                    conn.request("POST", "/api/v1/check?name=bench", body, {"Content-Type": ctype})
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+                    status, error = 0, str(exc) or type(exc).__name__
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        failures.append(error or f"HTTP {status}")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return {"n": len(ordered), "per_s": len(ordered) / wall if wall else 0.0,
+            "p50": statistics.median(ordered) * 1000 if ordered else 0.0,
+            "p95": ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000 if ordered else 0.0,
+            "failed": len(failures), "first_failure": failures[0] if failures else ""}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=240, help="checks per case (default 240)")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run: a few checks per case")
+    args = parser.parse_args()
+    per_case = 8 if args.smoke else args.requests
+    memory_counts = (20, 60) if args.smoke else (200, 2000)
+
+    data = program(60)
+    bodies = {"YAML": (yaml.safe_dump(data, sort_keys=False).encode(), "application/yaml"),
+              "Word form": (word_form(data), DOCX)}
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="coursereview-bench-") as tmp:
+        process, url = start_server(Path(tmp) / "data")
+        try:
+            for body, ctype in bodies.values():  # warm up: first imports, caches
+                run_case(url, body, ctype, 1, 3)
+            print(f"{'submission':<10} {'clients':>7} {'checks':>6} {'checks/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
+                  f"{'failed':>6}")
+            for name, (body, ctype) in bodies.items():
+                for clients in (1, 4, 8):
+                    r = run_case(url, body, ctype, clients, per_case)
+                    failed += r["failed"]
+                    note = f"  ({r['first_failure']})" if r["failed"] else ""
+                    print(f"{name:<10} {clients:>7} {r['n']:>6} {r['per_s']:>9.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+                          f"{r['failed']:>6}{note}", flush=True)
+            body, ctype = bodies["YAML"]
+            done = 0
+            rss = {}
+            for count in memory_counts:
+                r = run_case(url, body, ctype, 4, count - done)
+                failed += r["failed"]
+                done += r["n"]
+                rss[count] = rss_kib(process.pid)
+            low, high = memory_counts
+            if rss[low] and rss[high]:
+                print(f"server memory (RSS): {rss[low] / 1024:.1f} MiB after {low} checks, {rss[high] / 1024:.1f} MiB "
+                      f"after {high} (x{rss[high] / rss[low]:.2f})")
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            if process.stderr:
+                process.stderr.close()
+    if failed:
+        print(f"{failed} requests failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["staff"]:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from web_staff import main as staff_main
+
+        sys.exit(staff_main(sys.argv[1:]))
     sys.exit(main())

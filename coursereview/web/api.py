@@ -12,7 +12,7 @@ from coursereview.criteria.describe import hours_lines, rule_sentence
 from coursereview.errors import CourseReviewError
 from coursereview.web.common import run_check, shipped_set
 from coursereview.web.services import services
-from coursereview.web.uploads import DOCX, UploadProblem, display_name, read_upload, size_text
+from coursereview.web.uploads import DOCX, MAX_NAME, UploadProblem, display_name, read_upload, size_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -61,6 +61,8 @@ def check() -> Response:
 def _body(limit: int) -> tuple[bytes, str]:
     mimetype = request.mimetype
     given = request.args.get("name")
+    if given is not None and len(given) > MAX_NAME:
+        raise UploadProblem(400, f"name is longer than {MAX_NAME} characters")
     if mimetype == "multipart/form-data":
         raw, name = read_upload(request.files.get("file"), limit, "file (multipart field 'file')")
         return raw, display_name(given, name) if given else name

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from coursereview import __version__
-from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS, SEVERITIES, VERDICTS
-from coursereview.web.uploads import DOCX
+from coursereview.criteria import shipped_criteria
+from coursereview.vocabulary import KINDS, SEVERITIES, VERDICTS
+from coursereview.web.uploads import DOCX, MAX_NAME
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
@@ -114,30 +116,9 @@ _CRITERIA = {
         },
     ],
 }
-_SUBMISSION = {
-    "type": "object",
-    "description": "A submission in the coursereview/submission@1 format (see the README). Problems in it are "
-                   "findings in the review; only a file that cannot be read at all is a 422.",
-    "properties": {
-        "schema": {"const": "coursereview/submission@1"},
-        "provider": {"type": "object", "properties": {
-            "name": _STRING, "institution": _STRING,
-            "director": {"type": "object", "properties": {"name": _STRING, "email": _STRING, "phone": _STRING}}}},
-        "program": {"type": "object", "required": ["kind"], "properties": {
-            "title": _STRING, "kind": {"enum": list(KINDS)}, "part": {"type": "integer", "minimum": 1, "maximum": 3},
-            "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
-            "delivery": {"enum": list(DELIVERY)}, "assessment": _STRING, "attendance": _STRING,
-            "certificate": _STRING}},
-        "instructors": {"type": "array", "maxItems": 20, "items": {"type": "object", "properties": {
-            "id": _STRING, "name": _STRING, "position": _STRING, "qualifications": _STRING}}},
-        "sessions": {"type": "array", "maxItems": 80, "items": {"type": "object", "properties": {
-            "title": _STRING, "date": {"type": "string", "format": "date"},
-            "start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
-            "end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
-            "kind": {"enum": list(SESSION_KINDS)}, "area": _STRING, "level": {"enum": list(LEVELS)},
-            "instructors": {"type": "array", "items": _STRING}, "description": _STRING, "track": _STRING}}},
-    },
-}
+# Any file is taken: problems in a submission are findings in the review (200); only a file that cannot be
+# read at all is a 422. So the body has no schema to violate; the README describes the submission format.
+_ANY_FILE: dict[str, Any] = {"description": "A submission in the coursereview/submission@1 format (see the README)."}
 _CHECK_RESPONSES = {
     "200": {"description": "The review (whatever the verdict).",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Review"}}}},
@@ -148,9 +129,21 @@ _CHECK_RESPONSES = {
 }
 
 
+def _examples() -> tuple[dict[str, Any], str]:
+    """Return a shipped example submission as JSON data and as YAML text (the document's request examples)."""
+    from coursereview.intake import parse_text
+    from coursereview.resources import examples_dir
+
+    text = (examples_dir() / "institute-part1.yaml").read_text(encoding="utf-8")
+    data = parse_text(text.encode("utf-8"), "institute-part1.yaml").data
+    return json.loads(json.dumps(data, default=str)), text
+
+
 def document() -> dict[str, Any]:
     """Return the OpenAPI document."""
     binary = {"type": "string", "format": "binary"}
+    as_json, as_yaml = _examples()
+    refs = sorted({s.ref for s in shipped_criteria()} | {s.id for s in shipped_criteria()})
     return {
         "openapi": "3.1.0",
         "info": {
@@ -165,17 +158,17 @@ def document() -> dict[str, Any]:
                 "summary": "Check a submission (YAML, JSON or a filled Word form) and return its review",
                 "parameters": [
                     {"name": "name", "in": "query", "required": False,
-                     "schema": {"type": "string", "maxLength": 200},
+                     "schema": {"type": "string", "maxLength": MAX_NAME},
                      "description": "The file name shown in the review's locations (default: upload.<type>)."},
-                    {"name": "criteria", "in": "query", "required": False, "schema": {"type": "string"},
+                    {"name": "criteria", "in": "query", "required": False, "schema": {"enum": refs},
                      "description": "Judge by this shipped criteria set (id or id@version) instead of the one "
                                     "the program kind chooses."},
                 ],
                 "requestBody": {"required": True, "content": {
                     "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
                                                        "properties": {"file": binary}}},
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Submission"}},
-                    "application/yaml": {"schema": {"type": "string"}},
+                    "application/json": {"schema": _ANY_FILE, "example": as_json},
+                    "application/yaml": {"schema": _ANY_FILE, "example": as_yaml},
                     DOCX: {"schema": binary},
                 }},
                 "responses": _CHECK_RESPONSES,
@@ -190,6 +183,7 @@ def document() -> dict[str, Any]:
                 "operationId": "getCriteria",
                 "summary": "One criteria set in full",
                 "parameters": [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"},
+                                "example": refs[0],
                                 "description": "id@version, or id for the newest version."}],
                 "responses": {
                     "200": {"description": "The criteria set.", "content": {"application/json": {
@@ -203,7 +197,6 @@ def document() -> dict[str, Any]:
             "Finding": _FINDING,
             "CriteriaSummary": _CRITERIA_SUMMARY,
             "Criteria": _CRITERIA,
-            "Submission": _SUBMISSION,
             "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
                 "type": _STRING, "title": _STRING, "status": {"type": "integer"}, "detail": _STRING}},
         }},

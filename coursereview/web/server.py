@@ -8,7 +8,7 @@ from typing import Any
 
 from waitress.server import create_server
 
-THREADS = 8
+THREADS = 4  # checks are CPU-bound (one core's worth under the GIL); two more threads cover PDFs
 _BODY_CEILING = 128 * 1024 * 1024  # waitress refuses larger bodies before the application reads them
 
 

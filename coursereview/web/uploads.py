@@ -22,6 +22,7 @@ ATTACHMENT_TYPES = {  # media type: what people call it
     "image/jpeg": "JPEG image",
 }
 ATTACHMENT_SUFFIX = {"application/pdf": ".pdf", DOCX: ".docx", "image/png": ".png", "image/jpeg": ".jpg"}
+MAX_NAME = 200  # characters in a file name given with the API's ?name=
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"/\\|?*]")
 
 

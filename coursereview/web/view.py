@@ -103,10 +103,15 @@ def summary(review: Review) -> list[tuple[str, str]]:
     if rule := crit.rule("areas.min_covered"):
         areas += f" (at least {rule.value} expected)"
     counts = review.counts
-    found = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+    found = ", ".join(_count(counts[s], word) for s, word in (("error", "error"), ("warning", "warning"),
+                                                             ("info", "note")))
     return [("Contact hours", hours), ("Points", f"{fmt(t.points)} {t.category}"),
             ("Curriculum areas covered", areas), ("Findings", found),
             ("Criteria", f"{crit.ref}: {crit.title}")]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def hours_chart(review: Review) -> Markup:
