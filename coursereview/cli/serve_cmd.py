@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coursereview.cli.common import one_line_errors
+from coursereview.cli.common import Fail, one_line_errors
 
 
 @click.command()
@@ -40,5 +40,9 @@ def serve(host: str, port: int, data: str, proxies: int, secure_cookies: bool) -
 
     folder = Path(data)
     app = create_app(Settings(data_dir=folder, proxy_hops=proxies, secure_cookies=secure_cookies))
-    run(app, host, port, lambda line: click.echo(line, err=True), str(folder.resolve()), proxy_headers=proxies > 0)
+    try:
+        run(app, host, port, lambda line: click.echo(line, err=True), str(folder.resolve()),
+            proxy_headers=proxies > 0)
+    except OSError as exc:  # the port is taken, the address is not this machine's, ...
+        raise Fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     click.echo("coursereview: stopped", err=True)
