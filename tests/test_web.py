@@ -710,6 +710,43 @@ def test_serve_refuses_a_data_folder_it_cannot_use(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "Traceback" not in result.output
 
 
+def test_serve_says_in_one_line_when_the_port_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--data", str(tmp_path / "data")])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "Traceback" not in result.output
+
+
+def test_an_unexpected_error_is_a_500_page_without_a_traceback(client: FlaskClient,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import coursereview.web.pages as pages
+
+    def broken(raw: bytes, name: str, criteria: object = None) -> None:
+        raise RuntimeError("a bug, not bad input")
+
+    monkeypatch.setattr(pages, "run_check", broken)
+    response = upload(client, yaml_with(), "p.yaml")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page and "a bug" not in page and "Traceback" not in page
+    assert response.headers["Content-Security-Policy"] and response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_missing_stored_file_is_503_without_server_paths(client: FlaskClient, data_dir: Path) -> None:
+    link = submitted(client)
+    stored = SubmissionStore(data_dir).by_token(link.rsplit("/", 1)[1])
+    (data_dir / "files" / stored.sha256[:2] / stored.sha256).unlink()
+    response = client.get(link + "/files/0")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    page = response.get_data(as_text=True)
+    assert "unavailable" in page and str(data_dir) not in page
+
+
 def test_settings_are_passed_in_not_read_from_the_environment(monkeypatch: pytest.MonkeyPatch,
                                                               data_dir: Path) -> None:
     monkeypatch.setenv("COURSEREVIEW_DB", "/nonexistent/elsewhere.db")

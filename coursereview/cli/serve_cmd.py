@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from coursereview.cli.common import one_line_errors
+from coursereview.cli.common import Fail, one_line_errors
 
 
 @click.command()
@@ -55,5 +55,9 @@ def serve(host: str, port: int, data: str, proxies: int, secure_cookies: bool, s
     if mail_from:
         settings = replace(settings, mail_from=mail_from)
     app = create_app(settings)
-    run(app, host, port, lambda line: click.echo(line, err=True), str(folder.resolve()), proxy_headers=proxies > 0)
+    try:
+        run(app, host, port, lambda line: click.echo(line, err=True), str(folder.resolve()),
+            proxy_headers=proxies > 0)
+    except OSError as exc:  # the port is taken, the address is not this machine's, ...
+        raise Fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     click.echo("coursereview: stopped", err=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -19,9 +21,14 @@ def serve(app: Any, host: str, port: int, announce: Callable[[str], None], data:
     Port 0 picks a free port; the line says which. X-Forwarded-* headers are dropped unless
     ``proxy_headers`` (the application's ``proxy_hops`` setting then decides how many to believe).
     """
-    server = create_server(app, host=host, port=port, threads=THREADS, max_request_body_size=_BODY_CEILING,
-                           ident="coursereview", clear_untrusted_proxy_headers=not proxy_headers)
-    bound_host, bound_port = _address(server, host)
+    sock = _bind(host, port)  # here, not in waitress: a port in use is one OSError, and no socket is left open
+    try:
+        server = create_server(app, sockets=[sock], threads=THREADS, max_request_body_size=_BODY_CEILING,
+                               ident="coursereview", clear_untrusted_proxy_headers=not proxy_headers)
+    except BaseException:
+        sock.close()
+        raise
+    bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     where = f" (data: {data})" if data else ""
     announce(f"coursereview: serving on http://{shown}:{bound_port}/{where}; press Ctrl-C to stop")
@@ -40,13 +47,16 @@ def serve(app: Any, host: str, port: int, announce: Callable[[str], None], data:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _address(server: Any, host: str) -> tuple[str, int]:
-    """Return the host and port the server is bound to (the first, when it listens on several)."""
-    effective = getattr(server, "effective_host", None), getattr(server, "effective_port", None)
-    if effective[1] is None and hasattr(server, "effective_listen"):
-        first = server.effective_listen[0]
-        return str(first[0]), int(first[1])
-    return str(effective[0] or host), int(effective[1] or 0)
-
-
-__all__ = ["serve"]
+def _bind(host: str, port: int) -> socket.socket:
+    """Return a socket bound to the first address ``host`` resolves to (IPv4 or IPv6), at ``port``."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name == "posix":  # restart at once after a stop; on Windows this would let two servers share the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
