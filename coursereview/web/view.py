@@ -161,6 +161,6 @@ def _timetable(review: Review, ctx: dict[str, Any], by_session: dict[int, list[P
             days.append({"label": label, "rows": []})
         found = by_session.get(line.index, [])
         worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in found)), "")
-        days[-1]["rows"].append({"index": line.index, "cells": cells, "findings": found, "worst": worst,
+        days[-1]["rows"].append({"index": line.index, "cells": cells["cells"][:-1], "findings": found, "worst": worst,
                                  "not_counted": line.note})
     return days
