@@ -552,6 +552,36 @@ def test_submissions_are_append_only(client: FlaskClient, data_dir: Path) -> Non
                 conn.execute(statement)
 
 
+def test_submissions_arriving_at_once_are_all_kept_in_order(app: Flask, data_dir: Path) -> None:
+    import threading
+
+    store = SubmissionStore(data_dir)
+    tokens: list[str] = []
+
+    def director(n: int) -> None:
+        for i in range(10):
+            raw = yaml_with(lambda d, n=n, i=i: d["program"].update(title=f"Institute {n}-{i}"))
+            review = check(read_submission(raw, "p.yaml"))
+            tokens.append(store.receive(review, raw, f"Director {n}", f"d{n}@example.org")[1])
+
+    threads = [threading.Thread(target=director, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = [store.by_token(t) for t in tokens]
+    assert sorted(s.id for s in found) == list(range(1, 81))
+    assert len({s.reference for s in found}) == 80
+    last = max(found, key=lambda s: s.id)
+    assert store.status(last).place == 80 and store.status(last).waiting == 80
+
+
+def test_the_store_keeps_only_the_bytes_that_were_checked(app: Flask, data_dir: Path) -> None:
+    review = check(read_submission(yaml_with(), "p.yaml"))
+    with pytest.raises(Exception, match="the review is not of these bytes"):
+        SubmissionStore(data_dir).receive(review, yaml_with(_late_end), "D", "d@example.org")
+
+
 def test_events_record_a_review_starting(client: FlaskClient, data_dir: Path) -> None:
     link = submitted(client)
     store = SubmissionStore(data_dir)

@@ -214,6 +214,8 @@ class SubmissionStore:
         from the data folder. Files are written first (by content hash), then every row in one
         transaction: a submission lands whole or not at all.
         """
+        if review.submission.sha256 != hashlib.sha256(raw).hexdigest():
+            raise StoreError(f"{review.submission.file}: the review is not of these bytes; check them again")
         sha = self.put(raw)
         stored_files = [(f, self.put(f.data)) for f in files]
         token = secrets.token_urlsafe(32)

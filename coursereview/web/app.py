@@ -59,7 +59,6 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=SMALL_BODY,
         MAX_FORM_MEMORY_SIZE=_FORM_MEMORY,  # above werkzeug's 64 KiB read size: its parser buffers a chunk
         WTF_CSRF_TIME_LIMIT=8 * 3600,  # a working day on one result page
-        JSON_SORT_KEYS=False,
     )
     app.extensions["coursereview"] = Services(settings, store, soffice)
     if settings.proxy_hops:
