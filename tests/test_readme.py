@@ -63,6 +63,7 @@ def _run(steps: list[tuple[str, list[str]]]) -> None:
         else:
             program, *args = shlex.split(command)
             assert program == "coursereview", f"README console blocks run coursereview only, not: {command}"
+            assert args[:1] != ["serve"], "`coursereview serve` runs until stopped: show it in a ```text block"
             result = runner.invoke(main, args, prog_name="coursereview")
             assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
             status, shown = result.exit_code, result.output
