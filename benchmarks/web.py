@@ -29,7 +29,7 @@ import yaml
 
 from coursereview.criteria import resolve_criteria
 from coursereview.documents.form import build_form
-from coursereview.intake.fields import INSTRUCTORS, SESSIONS
+from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, SESSIONS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AREAS = ["government", "clerk-role", "management", "interpersonal", "professional", "special-topics"]
@@ -73,13 +73,14 @@ def word_form(data: dict) -> bytes:
     answers.update({label: str(data["program"][key]) for label, key in (
         ("Program title", "title"), ("Part", "part"), ("Start date", "start"), ("End date", "end"),
         ("Learning assessment", "assessment"), ("Attendance", "attendance"), ("Certificate", "certificate"))})
-    tables = {t.rows[0].cells[0].text.split(" (")[0]: t for t in document.tables}
+    tables = {t.rows[0].cells[0].text.split("\n")[0].split(" (")[0]: t for t in document.tables}
     for row in list(tables["Provider"].rows[1:]) + list(tables["Program"].rows[1:]):
         label = row.cells[0].paragraphs[0].text.split(" (")[0]
         if label in answers:
             row.cells[1].text = answers[label]
     for header, items, fields in (("ID", data["instructors"], INSTRUCTORS), ("Date", data["sessions"], SESSIONS)):
-        for row, item in zip(tables[header].rows[1:], items, strict=False):
+        rows = [r for r in tables[header].rows[1:] if not any(EXAMPLE_MARK in c.text for c in r.cells)]
+        for row, item in zip(rows, items, strict=False):
             for cell, f in zip(row.cells, fields, strict=True):
                 value = item.get(f.key)
                 if value is not None:
