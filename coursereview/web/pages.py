@@ -15,6 +15,7 @@ from coursereview.review import Review
 from coursereview.staff.submissions import ATTACHMENT_ROLES, NewFile, StoredSubmission
 from coursereview.vocabulary import KINDS
 from coursereview.web.common import download, run_check, shipped_set, stem
+from coursereview.web.common import stored_file as send_stored_file
 from coursereview.web.services import services
 from coursereview.web.uploads import (
     ATTACHMENT_SUFFIX,
@@ -267,15 +268,7 @@ def letter(token: str, fmt: str) -> Any:
 @bp.get("/status/<token>/files/<int:number>")
 def stored_file(token: str, number: int) -> Any:
     """A file of the submission as sent (0: the program itself), always as a download."""
-    stored = _by_token_or_404(token)
-    store = services().store
-    if number == 0:
-        return download(store.read(stored.sha256), stored.file_name, "application/octet-stream", stored=True)
-    if not 1 <= number <= len(stored.files):
-        abort(404)
-    f = stored.files[number - 1]
-    return download(store.read(f.sha256), f.name, f.media_type, stored=True)
-
+    return send_stored_file(_by_token_or_404(token), number)
 
 def _stored_review(stored: StoredSubmission) -> Review:
     """Return the review of a stored submission under the criteria it was checked by (when still shipped)."""

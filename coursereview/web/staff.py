@@ -24,6 +24,7 @@ from coursereview.staff.submissions import (
 )
 from coursereview.vocabulary import KINDS, VERDICTS
 from coursereview.web.common import download, run_check
+from coursereview.web.common import stored_file as send_stored_file
 from coursereview.web.services import services
 from coursereview.web.uploads import UploadProblem, read_upload
 from coursereview.web.view import result_view
@@ -217,15 +218,7 @@ def letter(number: int, fmt: str) -> Any:
 @bp.get("/submissions/<int:number>/files/<int:file_number>")
 def stored_file(number: int, file_number: int) -> Any:
     """A file of the submission as sent (0: the program), always as a download."""
-    stored = _submission_or_404(number)
-    store = services().store
-    if file_number == 0:
-        return download(store.read(stored.sha256), stored.file_name, "application/octet-stream", stored=True)
-    if not 1 <= file_number <= len(stored.files):
-        abort(404)
-    f = stored.files[file_number - 1]
-    return download(store.read(f.sha256), f.name, f.media_type, stored=True)
-
+    return send_stored_file(_submission_or_404(number), file_number)
 
 def _submission_or_404(number: int) -> StoredSubmission:
     stored = services().store.by_id(number) if 0 < number < 2**62 else None

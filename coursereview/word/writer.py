@@ -87,16 +87,7 @@ class Writer:
         p = self._doc.add_paragraph()
         if style:
             p._p.style = self.style_id(style)
-        for run in runs:
-            r = p.add_run(clean(run.text))
-            if run.bold:
-                r.bold = True
-            if run.italic:
-                r.italic = True
-            if run.points is not None:
-                r.font.size = Pt(run.points)
-            if run.color:
-                r.font.color.rgb = RGBColor.from_string(run.color)
+        _write_runs(p, runs)
 
     def heading(self, text: str, level: int) -> None:
         """Add the title (level 0) or a heading of ``level``."""
