@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from flask import Response
@@ -42,21 +41,6 @@ def download(data: bytes, filename: str, mimetype: str, stored: bool = False) ->
     if stored:
         response.headers["Content-Security-Policy"] = STORED_CSP
     return response
-
-
-def stored_file(stored: Any, number: int) -> Response:
-    """Return file ``number`` of a stored submission as a download (0: the program itself); 404 past the last."""
-    from flask import abort
-
-    from coursereview.web.services import services
-
-    store = services().store
-    if number == 0:
-        return download(store.read(stored.sha256), stored.file_name, "application/octet-stream", stored=True)
-    if not 1 <= number <= len(stored.files):
-        abort(404)
-    f = stored.files[number - 1]
-    return download(store.read(f.sha256), f.name, f.media_type, stored=True)
 
 
 def stem(name: str) -> str:

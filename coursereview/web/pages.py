@@ -15,8 +15,8 @@ from coursereview.review import Review
 from coursereview.staff.submissions import ATTACHMENT_ROLES, NewFile, StoredSubmission
 from coursereview.vocabulary import KINDS
 from coursereview.web.common import download, run_check, shipped_set, stem
-from coursereview.web.common import stored_file as send_stored_file
 from coursereview.web.services import services
+from coursereview.web.services import stored_file as send_stored_file
 from coursereview.web.uploads import (
     ATTACHMENT_SUFFIX,
     ATTACHMENT_TYPES,

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Response as FlaskResponse
 from flask import current_app
 
 from coursereview.documents.pdf import PdfError, docx_to_pdf
@@ -18,7 +19,7 @@ from coursereview.review import Review
 from coursereview.staff.desk import Mailer
 from coursereview.staff.outbox import Outbox, SmtpConfig
 from coursereview.staff.submissions import StoredSubmission, SubmissionStore
-from coursereview.web.common import run_check, shipped_set
+from coursereview.web.common import download, run_check, shipped_set
 from coursereview.web.settings import Settings
 
 _REVIEWS_KEPT = 128  # reviews of stored submissions kept in memory (a submission page checks up to two)
@@ -91,3 +92,16 @@ class PdfBusy(CourseReviewError):
 def services() -> Services:
     """Return the current application's Services."""
     return current_app.extensions["coursereview"]  # type: ignore[no-any-return]
+
+
+def stored_file(stored: StoredSubmission, number: int) -> FlaskResponse:
+    """Return file ``number`` of a stored submission as a download (0: the program itself); 404 past the last."""
+    from flask import abort
+
+    store = services().store
+    if number == 0:
+        return download(store.read(stored.sha256), stored.file_name, "application/octet-stream", stored=True)
+    if not 1 <= number <= len(stored.files):
+        abort(404)
+    f = stored.files[number - 1]
+    return download(store.read(f.sha256), f.name, f.media_type, stored=True)

@@ -24,8 +24,8 @@ from coursereview.staff.submissions import (
 )
 from coursereview.vocabulary import KINDS, VERDICTS
 from coursereview.web.common import download, run_check
-from coursereview.web.common import stored_file as send_stored_file
 from coursereview.web.services import services
+from coursereview.web.services import stored_file as send_stored_file
 from coursereview.web.uploads import UploadProblem, read_upload
 from coursereview.web.view import result_view
 
