@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import datetime as dt
 import json
 import math
@@ -271,8 +272,28 @@ def interleave(cases: dict[str, Case], rounds: int, warmup: int = 1, budget: flo
 # --- reporting ------------------------------------------------------------------------------------
 
 
+def fresh_bytecode() -> None:
+    """Compile coursereview's modules where their cached bytecode is missing or stale.
+
+    An interpreter that cannot write its cache (PYTHONDONTWRITEBYTECODE, a read-only tree) compiles
+    every edited module again in every process, which a user's installed package never does
+    (pip compiles at install time). Timings would then include the compiler.
+    """
+    import compileall
+
+    import coursereview
+
+    folder = Path(coursereview.__file__).parent
+    with contextlib.suppress(OSError):  # a read-only installation: pip compiled it
+        compileall.compile_dir(str(folder), quiet=2)
+
+
 def machine(what: str) -> dict[str, Any]:
-    """Print and return what the figures depend on: date, Python, cores, load average now."""
+    """Print and return what the figures depend on: date, Python, cores, load average now.
+
+    Also makes sure coursereview's bytecode is compiled (``fresh_bytecode``), as an installed package's is.
+    """
+    fresh_bytecode()
     load = os.getloadavg()
     facts = {"date": dt.date.today().isoformat(), "python": platform.python_version(), "cores": os.cpu_count(),
              "load": load}

@@ -2,7 +2,7 @@
 
 Run: python benchmarks/render.py [--sizes 60,300,1500,5000] [--rounds N] [--smoke]
 For each size, interleaved in one run: ``render(review, "docx")``; the same with its hours chart
-drawn already (matplotlib draws it, a fixed cost per document whatever its length), and the
+drawn already (Pillow draws it, a fixed cost per document whatever its length), and the
 chart alone; a floor that writes the very same paragraphs and tables (extracted from our
 document once, untimed) by joining WordprocessingML strings, and zips them with our pictures;
 docxtpl (``pip install .[bench]``) filling a template with the same text; ``render(review,
@@ -271,7 +271,7 @@ def _have_docxtpl() -> bool:
 
 
 def drawn_already(review: Review, png: bytes) -> bytes:
-    """Return the review docx with ``png`` as its hours chart, as if matplotlib had drawn it already."""
+    """Return the review docx with ``png`` as its hours chart, as if it had been drawn already."""
     draw, chart.hours_chart_png = chart.hours_chart_png, lambda _review: png
     try:
         return render(review, "docx")

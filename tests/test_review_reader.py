@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import docx
+import PIL.Image
 import pytest
 import yaml
 
 from coursereview import check, load_submission, review_reference
 from coursereview.documents import render
-from coursereview.documents.chart import chart_bars, hours_chart_png, hours_chart_svg
+from coursereview.documents.chart import chart_bars, chart_layout, hours_chart_png, hours_chart_svg
 from coursereview.documents.finding_text import entries, sentence
 from coursereview.documents.profile import load_profile
 from coursereview.documents.review_context import review_context
@@ -168,18 +169,37 @@ def test_the_chart_shows_every_area_and_its_minimum_and_is_reproducible(tmp_path
         "special-topics (not an area of these criteria)"]
     assert bars[0].minimum == 10 and bars[-1].state == "unknown"
     png = hours_chart_png(review)
-    assert png.startswith(b"\x89PNG") and hours_chart_png(review) == png and b"matplotlib" not in png
+    assert png.startswith(b"\x89PNG") and hours_chart_png(review) == png
+    picture = PIL.Image.open(io.BytesIO(png))
+    assert picture.size[0] == round(6.5 * 150) and picture.info["dpi"] == pytest.approx((150, 150), abs=0.05)
     svg = hours_chart_svg(review)
     assert svg.startswith("<svg") and hours_chart_svg(review) == svg
     assert "Public Administration and" in svg and "required minimum" in svg  # text stays text
-    assert "<dc:date>" not in svg
+    assert svg.count('class="chart-label"') == len(bars) and svg.count('class="chart-minimum"') == 1
+    assert "special-topics (not an area of these criteria)" in svg
 
 
-def test_matplotlib_is_imported_only_to_draw_a_chart() -> None:
+def test_the_chart_bars_are_to_scale_and_coloured_by_state(tmp_path: Path) -> None:
+    review = _review(tmp_path, _off_grid, criteria=str(CUSTOM))
+    layout = chart_layout(review)
+    longest = max(max(bar.hours, bar.minimum) for bar, *_ in layout.rows)
+    for bar, _, length, minimum in layout.rows:
+        assert length == pytest.approx(624 * bar.hours / longest, abs=0.1)
+        assert (minimum is None) == (not bar.minimum)
+    picture = PIL.Image.open(io.BytesIO(hours_chart_png(review))).convert("RGB")
+    scale = 150 / 96
+    for bar, top, length, _ in layout.rows:  # the middle of each bar is painted its state's colour
+        if length > 4:
+            colour = picture.getpixel((round(length * scale / 2), round((top + 17 + 6) * scale)))
+            fills = {"ok": (0x2E, 0x7D, 0x46), "short": (0xC7, 0x77, 0x00), "unknown": (0x8C, 0x8C, 0x8C)}
+            assert colour == fills[bar.state]
+
+
+def test_pillow_is_imported_only_to_draw_a_picture() -> None:
     code = ("import sys; from coursereview import check, load_submission; from coursereview.documents import render; "
-            f"r = check(load_submission({str(BASE)!r})); render(r, 'md'); render(r, 'json'); "
-            "assert 'matplotlib' not in sys.modules, 'md and json drew no chart'; render(r, 'html'); "
-            "assert 'matplotlib' in sys.modules")
+            f"r = check(load_submission({str(BASE)!r})); render(r, 'md'); render(r, 'json'); render(r, 'html'); "
+            "assert 'PIL' not in sys.modules, 'md, json and html hold no picture'; render(r, 'docx'); "
+            "assert 'PIL' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 

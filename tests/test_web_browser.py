@@ -154,7 +154,7 @@ def test_a_director_checks_fixes_submits_and_follows_the_status(server: tuple[st
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=session["title"], exact=True))
     expect(row).to_contain_text("7:00 AM")
     expect(row).to_have_class(re.compile("faulty"))
-    expect(page.get_by_role("img", name="Contact hours by curriculum area")).to_be_visible()
+    expect(page.get_by_role("img", name="Contact hours offered by curriculum area")).to_be_visible()
     assert_accessible(page, "result page")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))

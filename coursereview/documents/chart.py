@@ -1,25 +1,37 @@
-"""The bar chart of hours offered by curriculum area against what the criteria require (SVG for pages, PNG for Word).
+"""The bar chart of hours offered by curriculum area against what the criteria require.
 
-matplotlib draws it with its Agg renderer and its own bundled font (DejaVu Sans), without pyplot
-(no global figure state) and is imported only when a chart is drawn. Its output is made
-reproducible: the SVG's ids come from a fixed salt and carry no date, the PNG no software stamp,
-so the same review gives the same picture and the docx that holds it the same bytes.
+One drawing, laid out once (``chart_layout``) and written two ways: as SVG for pages (the HTML
+review and the web application's result page; text stays text, classes for the site's style sheet
+and presentation attributes for a page without it) and as PNG for Word and PDF, drawn by Pillow
+with its bundled font (imported only when a PNG is drawn). The same review gives the same picture,
+so the docx that holds it keeps the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from markupsafe import escape
 
 from coursereview.review import Review
 from coursereview.wording import fmt
 
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
+
 WIDTH_INCHES = 6.5  # the text width of a portrait US Letter page with 1-inch margins
 PNG_DPI = 150
-_COLOURS = {"ok": "#2e7d46", "short": "#c77700", "unknown": "#8c8c8c"}
-_MINIMUM = "#1a1a1a"
-_SVG_PREAMBLE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+WIDTH = 624  # drawing units: CSS pixels, 96 to the inch
+_SCALE = PNG_DPI / 96
+_NOTE_SIZE, _LABEL_SIZE = 12.0, 12.5
+_TOP = 28  # below the note line
+_ROW, _LABEL, _BAR = 36, 17, 12  # a row's height; the bar's top below the row's; the bar's height
+_INK, _GREY_INK, _TRACK, _MINIMUM = "#1a1a1a", "#404040", "#e6e9ef", "#1a1a1a"
+_FILL = {"ok": "#2e7d46", "short": "#c77700", "unknown": "#8c8c8c"}
+_TEXT = {"ok": _INK, "short": "#8a4f00", "unknown": _GREY_INK}  # 4.5:1 or better on white
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,23 @@ class Bar:
     hours: float
     minimum: float  # 0: no minimum set
     state: str  # "ok" | "short" (not covered, or below its minimum) | "unknown" (not an area of the criteria)
+
+    @property
+    def value(self) -> str:
+        """The hours as written at the end of the bar, with what is short."""
+        text = f"{fmt(self.hours)} h"
+        if self.state == "short":
+            text += f" (minimum {fmt(self.minimum)})" if self.minimum else " (not covered)"
+        return text
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything is drawn, in drawing units (``WIDTH`` wide, ``height`` high)."""
+
+    height: int
+    note: str
+    rows: list[tuple[Bar, int, float, float | None]]  # bar, top of its row, bar length, x of its minimum
 
 
 def chart_bars(review: Review) -> list[Bar]:
@@ -53,80 +82,90 @@ def chart_caption(review: Review) -> str:
     return "Hours offered by curriculum area: " + "; ".join(parts) + "."
 
 
+def chart_layout(review: Review) -> Layout:
+    """Return the chart laid out: a note on the areas covered, then per area its name, hours and bar."""
+    bars = chart_bars(review)
+    known = [b for b in bars if b.state != "unknown"]
+    note = f"{sum(1 for b in known if b.hours > 0)} of {len(known)} areas covered"
+    if rule := review.criteria.rule("areas.min_covered"):
+        note += f" (at least {rule.value} expected)"
+    if any(b.minimum for b in bars):
+        note += "; black marks: required minimum"
+    top = max([1.0, *(b.hours for b in bars), *(b.minimum for b in bars)])
+    rows = [(bar, _TOP + i * _ROW, round(WIDTH * bar.hours / top, 1),
+             round(min(WIDTH - 1, WIDTH * bar.minimum / top), 1) if bar.minimum else None)
+            for i, bar in enumerate(bars)]
+    return Layout(_TOP + len(bars) * _ROW + 4, note + ".", rows)
+
+
 def hours_chart_svg(review: Review) -> str:
-    """Return the chart as an ``<svg>`` element to put inline in an HTML page (text stays text)."""
-    data = _draw(review, "svg")
-    return _SVG_PREAMBLE.sub("", data.decode("utf-8"), count=1).strip() + "\n"
+    """Return the chart as an ``<svg>`` element to put inline in a page.
+
+    Colours are presentation attributes and every part has a class (``chart-label``, ``chart-bar``,
+    ``chart-short``, ``chart-minimum`` …), so a page's style sheet may restyle it; no inline style,
+    so a strict Content-Security-Policy holds.
+    """
+    lay = chart_layout(review)
+    out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {lay.height}" width="100%" role="img" '
+           'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
+           '<title id="chart-title">Contact hours offered by curriculum area</title>',
+           f'<desc id="chart-desc">{escape(chart_caption(review))}</desc>',
+           f'<text class="chart-note" x="0" y="14" font-size="{_NOTE_SIZE}" fill="{_GREY_INK}">'
+           f'{escape(lay.note)}</text>']
+    for bar, y, length, minimum in lay.rows:
+        short = " chart-short" if bar.state == "short" else ""
+        out.append(f'<text class="chart-label" x="0" y="{y + 13}" font-size="{_LABEL_SIZE}" fill="{_INK}">'
+                   f'{escape(bar.label)}</text>')
+        out.append(f'<text class="chart-value{short}" x="{WIDTH}" y="{y + 13}" text-anchor="end" '
+                   f'font-size="{_LABEL_SIZE}" font-weight="bold" fill="{_TEXT[bar.state]}">{escape(bar.value)}</text>')
+        out.append(f'<rect class="chart-track" x="0" y="{y + _LABEL}" width="{WIDTH}" height="{_BAR}" '
+                   f'fill="{_TRACK}"/>')
+        if length:
+            out.append(f'<rect class="chart-bar{short}" x="0" y="{y + _LABEL}" width="{length}" height="{_BAR}" '
+                       f'fill="{_FILL[bar.state]}"/>')
+        if minimum is not None:
+            out.append(f'<line class="chart-minimum" x1="{minimum}" x2="{minimum}" y1="{y + _LABEL - 3}" '
+                       f'y2="{y + _LABEL + _BAR + 3}" stroke="{_MINIMUM}" stroke-width="2"/>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def hours_chart_png(review: Review) -> bytes:
     """Return the chart as PNG bytes, ``WIDTH_INCHES`` wide at ``PNG_DPI`` dots per inch (for Word and PDF)."""
-    return _draw(review, "png")
+    from PIL import Image, ImageDraw  # imported here: only documents that hold a picture pay for it
 
+    lay = chart_layout(review)
 
-def _draw(review: Review, fmt_: str) -> bytes:
-    import matplotlib  # imported here: about 0.3 s, paid only by documents that hold a chart
-    from matplotlib.figure import Figure
+    def at(units: float) -> int:
+        return round(units * _SCALE)
 
-    bars = chart_bars(review)
-    rules = review.criteria.rule("areas.min_covered")
-    covered = sum(1 for b in bars if b.state != "unknown" and b.hours > 0)
-    known = sum(1 for b in bars if b.state != "unknown")
-    labels = [_wrap(b.label) for b in bars][::-1]
-    longest = max((len(line) for label in labels for line in label.split("\n")), default=10)
-    height = 0.9 + 0.34 * max(len(bars), 1)
-    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.hashsalt": "coursereview",
-                                "svg.fonttype": "none", "path.simplify": False}):
-        figure = Figure(figsize=(WIDTH_INCHES, height))
-        # Fixed margins, not tight_layout: it draws the figure twice, and every text costs.
-        left = min(0.5, (0.15 + longest * 0.068) / WIDTH_INCHES)
-        figure.subplots_adjust(left=left, right=0.97, top=1 - 0.55 / height, bottom=0.12 / height)
-        axes = figure.add_subplot()
-        values = [b.hours for b in bars][::-1]
-        positions = list(range(len(bars)))
-        axes.barh(positions, values, color=[_COLOURS[b.state] for b in bars][::-1], height=0.62)
-        top = max([*values, *(b.minimum for b in bars), 1.0])
-        labels_at = []
-        for y, bar in zip(positions, bars[::-1], strict=True):
-            text, colour = fmt(bar.hours), "#1a1a1a"
-            if bar.state == "short":
-                text += f" (minimum {fmt(bar.minimum)})" if bar.minimum else " (not covered)"
-                colour = _COLOURS["short"]
-            after = max(bar.hours, bar.minimum) + top * 0.015  # right of the bar and of its minimum mark
-            axes.text(after, y, text, va="center", ha="left", fontsize=8, color=colour)
-            labels_at.append((after, len(text)))
-            if bar.minimum:
-                axes.plot([bar.minimum, bar.minimum], [y - 0.42, y + 0.42], color=_MINIMUM, linewidth=2)
-        # The x axis ends where the widest label ends (a character of 8 pt is about 0.07 inch).
-        axes_inches = WIDTH_INCHES * (0.97 - left)
-        axes.set_xlim(0, max(top * 1.05, *(at / max(0.2, 1 - chars * 0.07 / axes_inches) for at, chars in labels_at)))
-        axes.set_yticks(positions, labels)
-        axes.tick_params(axis="y", length=0)
-        axes.set_ylim(-0.6, len(bars) - 0.4)
-        axes.xaxis.set_visible(False)  # every bar says its hours: no axis, no grid (each text costs time)
-        for side in ("top", "right", "bottom"):
-            axes.spines[side].set_visible(False)
-        note = f"{covered} of {known} areas covered" + (f" (at least {rules.value} expected)" if rules else "")
-        if any(b.minimum for b in bars):
-            note += "; black marks: required minimum"
-        figure.text(0.02, 1 - 0.08 / height, "Contact hours offered by curriculum area", ha="left", va="top",
-                    fontsize=9, weight="bold", color="#1a1a1a")
-        figure.text(0.02, 1 - 0.3 / height, note + ".", ha="left", va="top", fontsize=8.5, color="#404040")
-        out = io.BytesIO()
-        if fmt_ == "svg":
-            figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-        else:
-            figure.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None},
-                           pil_kwargs={"compress_level": 1})  # the docx zip compresses it again
+    image = Image.new("RGB", (at(WIDTH), at(lay.height)), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((0, at(14)), lay.note, fill=_GREY_INK, font=_font(at(_NOTE_SIZE)), anchor="ls")
+    label = _font(at(_LABEL_SIZE))
+    for bar, y, length, minimum in lay.rows:
+        draw.text((0, at(y + 13)), bar.label, fill=_INK, font=label, anchor="ls")
+        # Bold by a hairline stroke of the same colour: the bundled font has no bold face.
+        draw.text((at(WIDTH) - 2, at(y + 13)), bar.value, fill=_TEXT[bar.state], font=label, anchor="rs",
+                  stroke_width=0.4, stroke_fill=_TEXT[bar.state])
+        box = (at(y + _LABEL), at(y + _LABEL + _BAR) - 1)
+        draw.rectangle((0, box[0], at(WIDTH) - 1, box[1]), fill=_TRACK)
+        if length:
+            draw.rectangle((0, box[0], max(0, at(length) - 1), box[1]), fill=_FILL[bar.state])
+        if minimum is not None:
+            x = at(minimum)
+            draw.rectangle((x - 1, at(y + _LABEL - 3), x + 1, at(y + _LABEL + _BAR + 3)), fill=_MINIMUM)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=1)  # the docx zip compresses it again
     return out.getvalue()
 
 
-def _wrap(label: str, width: int = 30) -> str:
-    """Return ``label`` broken into lines of at most about ``width`` characters, at spaces."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
+@lru_cache(maxsize=4)
+def _font(size: int) -> FreeTypeFont:
+    """Return Pillow's bundled font (Aileron, SIL Open Font License) at ``size`` pixels."""
+    from PIL import ImageFont
+
+    font = ImageFont.load_default(size=size)
+    if not isinstance(font, ImageFont.FreeTypeFont):  # only a Pillow built by hand without FreeType
+        raise RuntimeError("Pillow was built without FreeType, so it cannot draw the chart's text")
+    return font

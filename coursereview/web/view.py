@@ -5,18 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from coursereview.documents.chart import hours_chart_svg
 from coursereview.documents.review_context import review_context
 from coursereview.findings import Finding
 from coursereview.review import Review
 from coursereview.tally import fmt
 
 SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
-_CHART_WIDTH = 480
-_LABEL_HEIGHT = 18
-_BAR_HEIGHT = 14
-_ROW_HEIGHT = 44
 
 
 @dataclass(frozen=True)
@@ -115,40 +112,8 @@ def _count(n: int, word: str) -> str:
 
 
 def hours_chart(review: Review) -> Markup:
-    """Return an SVG bar chart of contact hours by curriculum area (minimums marked), drawn on the server.
-
-    Only attributes and classes are used (no inline style), so the page's Content-Security-Policy holds.
-    """
-    t, crit = review.tally, review.criteria
-    rows = [(a.title, t.hours(t.area_minutes.get(a.id, 0)), a.min_hours) for a in crit.areas]
-    rows += [(f"{area_id} (not an area of {crit.ref})", t.hours(m), 0.0)
-             for area_id, m in t.area_minutes.items() if crit.area(area_id) is None]
-    top = max([1.0] + [h for _, h, _ in rows] + [m for _, _, m in rows])
-    bar_room = _CHART_WIDTH - 70
-    height = _ROW_HEIGHT * len(rows) + 8
-    desc = "; ".join(f"{title}: {fmt(hours)} hours" + (f" (minimum {fmt(m)})" if m else "") for title, hours, m in rows)
-    parts = [f'<svg class="chart" viewBox="0 0 {_CHART_WIDTH} {height}" width="100%" role="img" '
-             f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
-             '<title id="chart-title">Contact hours by curriculum area</title>',
-             f'<desc id="chart-desc">{escape(desc)}</desc>']
-    for i, (title, hours, minimum) in enumerate(rows):
-        y = i * _ROW_HEIGHT + 4
-        width = round(bar_room * hours / top, 1)
-        below = bool(minimum and hours < minimum) or hours == 0
-        parts.append(f'<text class="chart-label" x="0" y="{y + 13}">{escape(title)}</text>')
-        parts.append(f'<rect class="chart-track" x="0" y="{y + _LABEL_HEIGHT}" width="{bar_room}" '
-                     f'height="{_BAR_HEIGHT}"/>')
-        if width:
-            parts.append(f'<rect class="chart-bar{" chart-short" if below else ""}" x="0" y="{y + _LABEL_HEIGHT}" '
-                         f'width="{width}" height="{_BAR_HEIGHT}"/>')
-        if minimum:
-            x = round(bar_room * minimum / top, 1)
-            parts.append(f'<line class="chart-minimum" x1="{x}" x2="{x}" y1="{y + _LABEL_HEIGHT - 3}" '
-                         f'y2="{y + _LABEL_HEIGHT + _BAR_HEIGHT + 3}"/>')
-        parts.append(f'<text class="chart-value" x="{bar_room + 8}" y="{y + _LABEL_HEIGHT + 12}">'
-                     f'{escape(fmt(hours))} h</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    """Return the SVG bar chart of hours by curriculum area (minimums marked), as the review documents draw it."""
+    return Markup(hours_chart_svg(review))
 
 
 def _timetable(review: Review, ctx: dict[str, Any], by_session: dict[int, list[PlacedFinding]]) -> list[dict]:
