@@ -24,6 +24,7 @@ from coursereview.review import Review
 DATA = Path(__file__).parent / "data"
 BASE = DATA / "base-institute.yaml"
 CUSTOM = DATA / "criteria-custom.yaml"
+EXAMPLES = Path(__file__).parent.parent / "examples"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -193,6 +194,14 @@ def test_the_chart_bars_are_to_scale_and_coloured_by_state(tmp_path: Path) -> No
             colour = picture.getpixel((round(length * scale / 2), round((top + 17 + 6) * scale)))
             fills = {"ok": (0x2E, 0x7D, 0x46), "short": (0xC7, 0x77, 0x00), "unknown": (0x8C, 0x8C, 0x8C)}
             assert colour == fills[bar.state]
+
+
+def test_the_chart_says_which_areas_are_not_covered() -> None:
+    review = check(load_submission(EXAMPLES / "not-approvable.yaml"))
+    uncovered = [a.title for a in review.criteria.areas if not review.tally.area_minutes.get(a.id)]
+    svg = hours_chart_svg(review)
+    assert uncovered and svg.count("0.0 h (not covered)") == len(uncovered)
+    assert f"{len(review.criteria.areas) - len(uncovered)} of {len(review.criteria.areas)} areas covered" in svg
 
 
 def test_pillow_is_imported_only_to_draw_a_picture() -> None:
