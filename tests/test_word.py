@@ -162,3 +162,21 @@ def test_a_control_around_a_paragraph_and_text_typed_into_a_combo_box_read_as_wr
     document.save(out)
     [rows] = read_tables(out.getvalue(), "controls.docx")
     assert rows[0].cells == ("x\nbasic", "y\nVery basic!")
+
+
+def test_a_document_carries_nothing_of_the_template_it_does_not_use() -> None:
+    """No thumbnail of another document (file browsers show it) and no Word 2010 copy of the styles."""
+    import zipfile
+
+    writer = Writer()
+    writer.paragraph("One paragraph")
+    writer.page_break()
+    writer.landscape_section()
+    writer.paragraph("After the section")
+    data = writer.save()
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "docProps/thumbnail.jpeg" not in names and "word/stylesWithEffects.xml" not in names
+    assert "word/styles.xml" in names
+    body = _open(data).element.body
+    assert [child.tag.rsplit("}", 1)[1] for child in body][-1] == "sectPr"  # the closing section comes last
+    assert [p.text for p in _open(data).paragraphs if p.text] == ["One paragraph", "After the section"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement, parse_xml
 from docx.shared import Emu, Inches, Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph as _DocxParagraph
 
 from coursereview.errors import CourseReviewError
 from coursereview.word.markup import (
@@ -25,9 +25,6 @@ from coursereview.word.markup import (
     table_xml,
 )
 from coursereview.word.package import DEFAULT_STAMP, save_reproducible
-
-if TYPE_CHECKING:
-    from docx.text.paragraph import Paragraph as _DocxParagraph
 
 _EMU_PER_TWIP = 635
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -60,6 +57,7 @@ class Writer:
             self._doc.styles["Normal"].font.size = Pt(font_points)
         self._style_ids: dict[str, str] = {}
         self._end = self._doc.element.body.find(W + "sectPr")  # the last section's properties close the body
+        _drop_template_leftovers(self._doc)
 
     def style_id(self, name: str) -> str:
         """Return the id of the style called ``name`` (such as "Table Grid" -> "TableGrid")."""
@@ -76,7 +74,9 @@ class Writer:
 
     def paragraph(self, text: str = "", style: str | None = None, keep_with_next: bool = False) -> None:
         """Add a paragraph of plain text in ``style`` (a style name, such as "List Bullet")."""
-        p = self._doc.add_paragraph(clean(text))
+        p = self._new_paragraph()
+        if text:
+            p.add_run(clean(text))
         if style:
             p._p.style = self.style_id(style)
         if keep_with_next:
@@ -84,7 +84,7 @@ class Writer:
 
     def runs(self, runs: Paragraph, style: str | None = None) -> None:
         """Add a paragraph of ``runs``, each with its own format."""
-        p = self._doc.add_paragraph()
+        p = self._new_paragraph()
         if style:
             p._p.style = self.style_id(style)
         _write_runs(p, runs)
@@ -106,7 +106,18 @@ class Writer:
 
     def page_break(self) -> None:
         """Start a new page."""
-        self._doc.add_page_break()
+        self._new_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _new_paragraph(self) -> _DocxParagraph:
+        """Return a new empty paragraph at the end of the body.
+
+        It goes straight before the body's closing section properties, found once: python-docx's
+        ``add_paragraph`` searches the body for them on every call, so a long document cost the square
+        of its length. (A new section copies those properties into a paragraph; the closing ones stay.)
+        """
+        p = OxmlElement("w:p")
+        self._end.addprevious(p)
+        return _DocxParagraph(p, self._doc._body)
 
     def landscape_section(self) -> None:
         """Start a new section, on a new page, turned to landscape."""
@@ -155,7 +166,7 @@ class Writer:
 
     def block(self, runs: Paragraph, look: ParagraphLook | None = None, style: str | None = None) -> None:
         """Add a paragraph of ``runs`` set as ``look`` says (alignment, spacing, keeping, a rule below)."""
-        p = self._doc.add_paragraph()
+        p = self._new_paragraph()
         if style:
             p._p.style = self.style_id(style)
         _write_runs(p, runs)
@@ -169,7 +180,7 @@ class Writer:
         """
         import io
 
-        p = self._doc.add_paragraph()
+        p = self._new_paragraph()
         try:
             shape = p.add_run().add_picture(io.BytesIO(data), height=Twips(height))
         except Exception:  # python-docx raises several kinds on a damaged image; all mean the same here
@@ -208,6 +219,23 @@ class Writer:
             for fragment in page_number_xml():
                 p._p.append(parse_xml(fragment))
         p.alignment = _ALIGN[align]
+
+
+def _drop_template_leftovers(document: docx.document.Document) -> None:
+    """Leave out what python-docx's template carries but no document of ours uses.
+
+    Its thumbnail (a picture of another document, which file browsers would show) and its
+    ``stylesWithEffects`` part (Word 2010's copy of the styles, 430 KB that Word 2013 and later
+    and LibreOffice ignore, compressed again on every save).
+    """
+    part = document.part
+    for rId, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rId)
+    package_rels = part.package.rels
+    for rId, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            package_rels.pop(rId)
 
 
 def _write_runs(p: _DocxParagraph, runs: Paragraph) -> None:
