@@ -54,8 +54,9 @@ class Bar:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where everything is drawn, in drawing units (``WIDTH`` wide, ``height`` high)."""
+    """Where everything is drawn, in drawing units (``width`` wide, ``height`` high)."""
 
+    width: int
     height: int
     note: str
     rows: list[tuple[Bar, int, float, float | None]]  # bar, top of its row, bar length, x of its minimum
@@ -82,8 +83,11 @@ def chart_caption(review: Review) -> str:
     return "Hours offered by curriculum area: " + "; ".join(parts) + "."
 
 
-def chart_layout(review: Review) -> Layout:
-    """Return the chart laid out: a note on the areas covered, then per area its name, hours and bar."""
+def chart_layout(review: Review, width: int = WIDTH) -> Layout:
+    """Return the chart laid out ``width`` units wide: a note on the areas covered, then per area its name, hours, bar.
+
+    Text keeps its size whatever the width, so a narrower chart shown in a narrower column reads the same.
+    """
     bars = chart_bars(review)
     known = [b for b in bars if b.state != "unknown"]
     note = f"{sum(1 for b in known if b.hours > 0)} of {len(known)} areas covered"
@@ -92,21 +96,21 @@ def chart_layout(review: Review) -> Layout:
     if any(b.minimum for b in bars):
         note += "; black marks: required minimum"
     top = max([1.0, *(b.hours for b in bars), *(b.minimum for b in bars)])
-    rows = [(bar, _TOP + i * _ROW, round(WIDTH * bar.hours / top, 1),
-             round(min(WIDTH - 1, WIDTH * bar.minimum / top), 1) if bar.minimum else None)
+    rows = [(bar, _TOP + i * _ROW, round(width * bar.hours / top, 1),
+             round(min(width - 1, width * bar.minimum / top), 1) if bar.minimum else None)
             for i, bar in enumerate(bars)]
-    return Layout(_TOP + len(bars) * _ROW + 4, note + ".", rows)
+    return Layout(width, _TOP + len(bars) * _ROW + 4, note + ".", rows)
 
 
-def hours_chart_svg(review: Review) -> str:
-    """Return the chart as an ``<svg>`` element to put inline in a page.
+def hours_chart_svg(review: Review, width: int = WIDTH) -> str:
+    """Return the chart as an ``<svg>`` element to put inline in a page, laid out ``width`` CSS pixels wide.
 
     Colours are presentation attributes and every part has a class (``chart-label``, ``chart-bar``,
     ``chart-short``, ``chart-minimum`` …), so a page's style sheet may restyle it; no inline style,
     so a strict Content-Security-Policy holds.
     """
-    lay = chart_layout(review)
-    out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {lay.height}" width="100%" role="img" '
+    lay = chart_layout(review, width)
+    out = [f'<svg class="chart" viewBox="0 0 {width} {lay.height}" width="100%" role="img" '
            'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
            '<title id="chart-title">Contact hours offered by curriculum area</title>',
            f'<desc id="chart-desc">{escape(chart_caption(review))}</desc>',
@@ -116,9 +120,9 @@ def hours_chart_svg(review: Review) -> str:
         short = " chart-short" if bar.state == "short" else ""
         out.append(f'<text class="chart-label" x="0" y="{y + 13}" font-size="{_LABEL_SIZE}" fill="{_INK}">'
                    f'{escape(bar.label)}</text>')
-        out.append(f'<text class="chart-value{short}" x="{WIDTH}" y="{y + 13}" text-anchor="end" '
+        out.append(f'<text class="chart-value{short}" x="{width}" y="{y + 13}" text-anchor="end" '
                    f'font-size="{_LABEL_SIZE}" font-weight="bold" fill="{_TEXT[bar.state]}">{escape(bar.value)}</text>')
-        out.append(f'<rect class="chart-track" x="0" y="{y + _LABEL}" width="{WIDTH}" height="{_BAR}" '
+        out.append(f'<rect class="chart-track" x="0" y="{y + _LABEL}" width="{width}" height="{_BAR}" '
                    f'fill="{_TRACK}"/>')
         if length:
             out.append(f'<rect class="chart-bar{short}" x="0" y="{y + _LABEL}" width="{length}" height="{_BAR}" '

@@ -14,6 +14,7 @@ from coursereview.review import Review
 from coursereview.tally import fmt
 
 SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}
+_CHART_WIDTH = 440  # CSS pixels: about the column the result page gives it, so its text shows at full size
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _count(n: int, word: str) -> str:
 
 def hours_chart(review: Review) -> Markup:
     """Return the SVG bar chart of hours by curriculum area (minimums marked), as the review documents draw it."""
-    return Markup(hours_chart_svg(review))
+    return Markup(hours_chart_svg(review, width=_CHART_WIDTH))
 
 
 def _timetable(review: Review, ctx: dict[str, Any], by_session: dict[int, list[PlacedFinding]]) -> list[dict]:
