@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from coursereview.errors import CourseReviewError
 
 DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+RAW_XML = "coursereview-xml"  # the processing instruction that marks XML written as text (see save_reproducible)
+_RAW_MARK = re.compile(rb"<\?" + RAW_XML.encode() + rb" (\d+)\?>")
 
 
 def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
@@ -23,11 +27,13 @@ def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
         raise CourseReviewError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970") from None
 
 
-def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
+def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP, raw: Sequence[bytes] = ()) -> bytes:
     """Return ``document`` as .docx bytes that depend only on its content and ``stamp``.
 
     The parts are serialized as python-docx saves them (``OpcPackage.save``) and zipped once,
     in a stable order with one fixed entry time: the same bytes as saving, then re-zipping.
+    ``raw`` holds XML written as text: the processing instruction ``<?RAW_XML i?>`` in the main
+    document part is replaced by ``raw[i]``.
     """
     from docx.opc.pkgwriter import _ContentTypesItem
 
@@ -40,10 +46,20 @@ def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP) -> byte
         part.before_marshal()
     entries = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
     for part in parts:
-        entries[part.partname.membername] = part.blob
+        entries[part.partname.membername] = _splice(part.blob, raw) if raw and part is document.part else part.blob
         if len(part.rels):
             entries[part.partname.rels_uri.membername] = part.rels.xml
     return _zip(entries, stamp)
+
+
+def _splice(blob: bytes, raw: Sequence[bytes]) -> bytes:
+    """Return ``blob`` with each ``<?RAW_XML i?>`` replaced by ``raw[i]``, each exactly once."""
+    pieces = _RAW_MARK.split(blob)  # text, index, text, index, ..., text
+    indexes = [int(i) for i in pieces[1::2]]
+    if sorted(indexes) != list(range(len(raw))):
+        raise ValueError(f"{len(raw)} pieces of XML written as text, but {len(indexes)} places for them")
+    pieces[1::2] = [raw[i] for i in indexes]
+    return b"".join(pieces)
 
 
 def reproducible_zip(data: bytes, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:

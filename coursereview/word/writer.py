@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
 from docx.shared import Emu, Inches, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as _DocxParagraph
+from lxml import etree
 
 from coursereview.errors import CourseReviewError
 from coursereview.word.markup import (
@@ -24,9 +25,10 @@ from coursereview.word.markup import (
     page_number_xml,
     table_xml,
 )
-from coursereview.word.package import DEFAULT_STAMP, save_reproducible
+from coursereview.word.package import DEFAULT_STAMP, RAW_XML, save_reproducible
 
 _EMU_PER_TWIP = 635
+_W_DECLARED = f' xmlns:w="{W[1:-1]}"'
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
           "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _RULE_BELOW = f'<w:pBdr xmlns:w="{W[1:-1]}"><w:bottom w:val="single" w:sz="6" w:space="4" w:color="808080"/></w:pBdr>'
@@ -56,6 +58,7 @@ class Writer:
         if font_points is not None:
             self._doc.styles["Normal"].font.size = Pt(font_points)
         self._style_ids: dict[str, str] = {}
+        self._raw: list[bytes] = []  # tables written as text, each marked in the body by a RAW_XML instruction
         self._end = self._doc.element.body.find(W + "sectPr")  # the last section's properties close the body
         _drop_template_leftovers(self._doc)
 
@@ -102,7 +105,10 @@ class Writer:
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
         xml = table_xml(rows, widths, look, header, key_column, min_height, align, keep_together, heights)
-        self._end.addprevious(parse_xml(xml))
+        # Kept as text and put into the body when it is saved: parsing it into python-docx's tree and
+        # serializing it again cost more than writing it, and held the whole table in memory twice.
+        self._end.addprevious(etree.ProcessingInstruction(RAW_XML, str(len(self._raw))))
+        self._raw.append(xml.replace(_W_DECLARED, "").encode("utf-8"))  # the document declares w: already
 
     def page_break(self) -> None:
         """Start a new page."""
@@ -160,7 +166,7 @@ class Writer:
 
     def save(self, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
         """Return the document as .docx bytes that depend only on its content and ``stamp``."""
-        return save_reproducible(self._doc, stamp)
+        return save_reproducible(self._doc, stamp, self._raw)
 
     # --- formatted paragraphs, pictures, first-page and running heads (letters and issued documents) ------
 
