@@ -8,6 +8,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coursereview.word.markup import EMPTY, Run, TableLook
 from coursereview.word.reader import read_tables
@@ -180,3 +182,19 @@ def test_a_document_carries_nothing_of_the_template_it_does_not_use() -> None:
     body = _open(data).element.body
     assert [child.tag.rsplit("}", 1)[1] for child in body][-1] == "sectPr"  # the closing section comes last
     assert [p.text for p in _open(data).paragraphs if p.text] == ["One paragraph", "After the section"]
+
+
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_any_text_in_a_table_cell_reads_back_from_a_well_formed_document(texts: list[str]) -> None:
+    """Tables are spliced into the body as text at save: whatever a cell holds, the XML stays well formed."""
+    from coursereview.word.markup import clean
+
+    writer = Writer()
+    writer.paragraph("Before")
+    writer.table([texts], header=[f"Column {i}" for i in range(len(texts))])
+    writer.paragraph("After")
+    document = _open(writer.save())  # lxml parses the whole body: a broken splice fails here
+    [table] = document.tables
+    assert [c.text for c in table.rows[1].cells] == [clean(t) for t in texts]
+    assert [p.text for p in document.paragraphs] == ["Before", "After"]
