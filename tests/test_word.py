@@ -198,3 +198,24 @@ def test_any_text_in_a_table_cell_reads_back_from_a_well_formed_document(texts: 
     [table] = document.tables
     assert [c.text for c in table.rows[1].cells] == [clean(t) for t in texts]
     assert [p.text for p in document.paragraphs] == ["Before", "After"]
+
+
+def test_every_style_a_document_names_is_defined_in_it() -> None:
+    """The template loses its unused table styles: what a document (and its styles) refers to is still there."""
+    import zipfile
+
+    from coursereview import check, load_submission
+    from coursereview.documents import render
+    from coursereview.documents.letter import build_letter
+
+    review = check(load_submission(Path(__file__).parent.parent / "examples" / "not-approvable.yaml"))
+    for data in (render(review, "docx"), build_letter(review, draft=True)):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            styles = z.read("word/styles.xml").decode("utf-8")
+            parts = [n for n in z.namelist() if re.match(r"word/(document|header|footer)", n)]
+            used = "".join(z.read(n).decode("utf-8") for n in parts)
+        defined = set(re.findall(r'<w:style [^>]*w:styleId="([^"]+)"', styles))
+        named = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', used))
+        named |= set(re.findall(r'<w:(?:basedOn|next|link) w:val="([^"]+)"', styles))
+        assert named and named <= defined, named - defined
+        assert len(re.findall(r'w:type="table"', styles)) == 2  # the default table style and Table Grid
