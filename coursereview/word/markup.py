@@ -210,3 +210,25 @@ class ParagraphLook:
     keep_together: bool = False  # never split across pages
     rule_below: bool = False  # a thin line under the paragraph, as under a letterhead
     indent: float | None = None  # points of left indent
+
+
+_JC = {"left": "left", "center": "center", "right": "right", "both": "both"}
+
+
+def paragraph_xml(runs: Sequence[Run], style_id: str | None = None, look: ParagraphLook | None = None) -> str:
+    """Return one body w:p of ``runs`` in the style ``style_id``, set as ``look`` says (properties in schema order)."""
+    look = look or ParagraphLook()
+    props = [f'<w:pStyle w:val="{style_id}"/>' if style_id else "",
+             "<w:keepNext/>" if look.keep_with_next else "", "<w:keepLines/>" if look.keep_together else "",
+             '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="4" w:color="808080"/></w:pBdr>'
+             if look.rule_below else ""]
+    if look.before is not None or look.after is not None:
+        before = f' w:before="{round(look.before * 20)}"' if look.before is not None else ""
+        after = f' w:after="{round(look.after * 20)}"' if look.after is not None else ""
+        props.append(f"<w:spacing{before}{after}/>")
+    if look.indent is not None:
+        props.append(f'<w:ind w:left="{round(look.indent * 20)}"/>')
+    if look.align:
+        props.append(f'<w:jc w:val="{_JC[look.align]}"/>')
+    ppr = "".join(props)
+    return (f"<w:p><w:pPr>{ppr}</w:pPr>" if ppr else "<w:p>") + "".join(run_xml(r) for r in runs) + "</w:p>"

@@ -21,10 +21,12 @@ from coursereview.word.markup import (
     Cell,
     Paragraph,
     ParagraphLook,
+    Run,
     TableLook,
     W,
     clean,
     page_number_xml,
+    paragraph_xml,
     table_xml,
 )
 from coursereview.word.package import DEFAULT_STAMP, RAW_XML, save_reproducible
@@ -78,20 +80,12 @@ class Writer:
 
     def paragraph(self, text: str = "", style: str | None = None, keep_with_next: bool = False) -> None:
         """Add a paragraph of plain text in ``style`` (a style name, such as "List Bullet")."""
-        p = self._new_paragraph()
-        if text:
-            p.add_run(clean(text))
-        if style:
-            p._p.style = self.style_id(style)
-        if keep_with_next:
-            p.paragraph_format.keep_with_next = True
+        self._raw_block(paragraph_xml([Run(text)] if text else [], self.style_id(style) if style else None,
+                                      ParagraphLook(keep_with_next=keep_with_next)))
 
     def runs(self, runs: Paragraph, style: str | None = None) -> None:
         """Add a paragraph of ``runs``, each with its own format."""
-        p = self._new_paragraph()
-        if style:
-            p._p.style = self.style_id(style)
-        _write_runs(p, runs)
+        self._raw_block(paragraph_xml(runs, self.style_id(style) if style else None))
 
     def heading(self, text: str, level: int) -> None:
         """Add the title (level 0) or a heading of ``level``."""
@@ -105,9 +99,14 @@ class Writer:
         columns = len(header) if header else len(rows[0]) if rows and not isinstance(rows[0], Banner) else 1
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
-        xml = table_xml(rows, widths, look, header, key_column, min_height, align, keep_together, heights)
-        # Kept as text and put into the body when it is saved: parsing it into python-docx's tree and
-        # serializing it again cost more than writing it, and held the whole table in memory twice.
+        self._raw_block(table_xml(rows, widths, look, header, key_column, min_height, align, keep_together, heights))
+
+    def _raw_block(self, xml: str) -> None:
+        """Add a paragraph or table written as text at the end of the body.
+
+        Kept as text and put into the body when the document is saved: parsing it into python-docx's
+        tree and serializing it again cost more than writing it, and held it in memory twice.
+        """
         self._end.addprevious(etree.ProcessingInstruction(RAW_XML, str(len(self._raw))))
         self._raw.append(xml.replace(_W_DECLARED, "").encode("utf-8"))  # the document declares w: already
 
@@ -173,11 +172,7 @@ class Writer:
 
     def block(self, runs: Paragraph, look: ParagraphLook | None = None, style: str | None = None) -> None:
         """Add a paragraph of ``runs`` set as ``look`` says (alignment, spacing, keeping, a rule below)."""
-        p = self._new_paragraph()
-        if style:
-            p._p.style = self.style_id(style)
-        _write_runs(p, runs)
-        _set_look(p, look or ParagraphLook())
+        self._raw_block(paragraph_xml(runs, self.style_id(style) if style else None, look))
 
     def image(self, data: bytes, height: int, max_width: int | None = None,
               look: ParagraphLook | None = None, description: str = "") -> None:
