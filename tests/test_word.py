@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursereview.word.markup import EMPTY, Run, TableLook
+from coursereview.word.markup import EMPTY, Run, TableLook, W
 from coursereview.word.reader import read_tables
 from coursereview.word.writer import Writer, cm
 
@@ -219,3 +219,24 @@ def test_every_style_a_document_names_is_defined_in_it() -> None:
         named |= set(re.findall(r'<w:(?:basedOn|next|link) w:val="([^"]+)"', styles))
         assert named and named <= defined, named - defined
         assert len(re.findall(r'w:type="table"', styles)) == 2  # the default table style and Table Grid
+
+
+def test_a_block_reads_back_with_every_setting_of_its_look() -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from coursereview.word.markup import ParagraphLook
+
+    writer = Writer()
+    look = ParagraphLook(align="right", before=6, after=3, keep_with_next=True, keep_together=True,
+                         rule_below=True, indent=18)
+    writer.block([Run("Plain "), Run("bold", bold=True), Run(" small grey\nnext line", points=8, color="595959")],
+                 look, style="Heading 2")
+    [p] = _open(writer.save()).paragraphs
+    f = p.paragraph_format
+    assert p.style.name == "Heading 2" and p.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert (f.space_before, f.space_after, f.left_indent) == (Pt(6), Pt(3), Pt(18))
+    assert f.keep_with_next and f.keep_together and p._p.pPr.find(f"{W}pBdr") is not None
+    assert p.text == "Plain bold small grey\nnext line"
+    assert [(r.bold, r.font.size, str(r.font.color.rgb) if r.font.color.rgb else None) for r in p.runs] == [
+        (None, None, None), (True, None, None), (None, Pt(8), "595959")]
