@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,13 @@ def test_every_format_says_the_same_things(tmp_path: Path, fmt: str) -> None:
     for words in (review_reference(review), "Session not in whole scheduling units, in 4 sessions",
                   "Hours offered", "Monday, May 17, 2027", "Jane Anne Long, Ed.D.", "Points approved"):
         assert words in text, f"{fmt} lacks {words!r}"
+
+
+def test_the_chart_is_the_same_picture_in_every_process() -> None:
+    """Nothing in the picture depends on the process (such as the order of a set of colours)."""
+    code = ("import hashlib, sys; from coursereview import check, load_submission; "
+            "from coursereview.documents.chart import hours_chart_png; "
+            f"print(hashlib.sha256(hours_chart_png(check(load_submission({str(BASE)!r})))).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1

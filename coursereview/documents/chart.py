@@ -20,6 +20,7 @@ from coursereview.review import Review
 from coursereview.wording import fmt
 
 if TYPE_CHECKING:
+    from PIL import Image
     from PIL.ImageFont import FreeTypeFont
 
 WIDTH_INCHES = 6.5  # the text width of a portrait US Letter page with 1-inch margins
@@ -159,9 +160,28 @@ def hours_chart_png(review: Review) -> bytes:
         if minimum is not None:
             x = at(minimum)
             draw.rectangle((x - 1, at(y + _LABEL - 3), x + 1, at(y + _LABEL + _BAR + 3)), fill=_MINIMUM)
+    # The picture has a few dozen colours: as a palette image it encodes in a quarter of the time and size.
+    picture = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=1)  # the docx zip compresses it again
+    picture.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=1)  # the docx zip compresses it again
     return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _palette() -> Image.Image:
+    """Return a palette image of every colour the chart draws: fills, and each text colour blended into white."""
+    from PIL import Image, ImageColor
+
+    channels = [255, 255, 255]
+    for fill in (_TRACK, _MINIMUM, *_FILL.values()):
+        channels += ImageColor.getrgb(fill)[:3]
+    for ink in dict.fromkeys((_INK, _GREY_INK, *_TEXT.values())):  # in a fixed order: the same bytes every run
+        rgb = ImageColor.getrgb(ink)[:3]
+        for k in range(1, 17):
+            channels += [round(c * k / 16 + 255 * (1 - k / 16)) for c in rgb]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(channels)
+    return palette
 
 
 @lru_cache(maxsize=4)
