@@ -146,13 +146,15 @@ def hours_chart_png(review: Review) -> bytes:
 
     image = Image.new("RGB", (at(WIDTH), at(lay.height)), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((0, at(14)), lay.note, fill=_GREY_INK, font=_font(at(_NOTE_SIZE)), anchor="ls")
-    label = _font(at(_LABEL_SIZE))
+
+    def text(xy: tuple[int, int], words: str, colour: str, size: float, bold: bool = False, end: bool = False) -> None:
+        mask, (left, top, right, _) = _text_mask(words, at(size), bold)
+        image.paste(colour, (xy[0] - right if end else xy[0] + left, xy[1] + top), mask)
+
+    text((0, at(14)), lay.note, _GREY_INK, _NOTE_SIZE)
     for bar, y, length, minimum in lay.rows:
-        draw.text((0, at(y + 13)), bar.label, fill=_INK, font=label, anchor="ls")
-        # Bold by a hairline stroke of the same colour: the bundled font has no bold face.
-        draw.text((at(WIDTH) - 2, at(y + 13)), bar.value, fill=_TEXT[bar.state], font=label, anchor="rs",
-                  stroke_width=0.4, stroke_fill=_TEXT[bar.state])
+        text((0, at(y + 13)), bar.label, _INK, _LABEL_SIZE)
+        text((at(WIDTH) - 2, at(y + 13)), bar.value, _TEXT[bar.state], _LABEL_SIZE, bold=True, end=True)
         box = (at(y + _LABEL), at(y + _LABEL + _BAR) - 1)
         draw.rectangle((0, box[0], at(WIDTH) - 1, box[1]), fill=_TRACK)
         if length:
@@ -182,6 +184,24 @@ def _palette() -> Image.Image:
     palette = Image.new("P", (1, 1))
     palette.putpalette(channels)
     return palette
+
+
+@lru_cache(maxsize=512)
+def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """Return ``words`` drawn as a coverage mask, and its box about the left end of its baseline.
+
+    Kept for the process: area names and most hours recur in every review under the same criteria.
+    Bold is a hairline stroke of the same ink, as the bundled font has no bold face.
+    """
+    from PIL import Image, ImageDraw
+
+    font, stroke = _font(size), 0.4 if bold else 0
+    box = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), words, font=font, anchor="ls", stroke_width=stroke)
+    left, top, right, bottom = (int(v) for v in box)
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), words, fill=255, font=font, anchor="ls", stroke_width=stroke,
+                              stroke_fill=255)
+    return mask, (left, top, right, bottom)
 
 
 @lru_cache(maxsize=4)
