@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
-from coursereview.word.markup import Run, W, clean, run_xml
+from coursereview.word.markup import Run, W, clean, quoteattr, run_xml
 
 PLACEHOLDER = "Choose…"  # what an unfilled dropdown shows, in grey
 _PLACEHOLDER_GREY = "808080"
