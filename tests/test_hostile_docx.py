@@ -107,6 +107,60 @@ def test_binary_parts_are_left_alone(tmp_path: Path, blank: bytes) -> None:
     assert CliRunner().invoke(main, ["validate", str(path)]).exit_code == 1  # the blank form: read, not approvable
 
 
+def _with_styles(blank: bytes, styles: bytes) -> bytes:
+    return _rezip(blank, {"word/styles.xml": styles})
+
+
+UNREAD_PARTS: list[tuple[str, bytes]] = [
+    ("utf8", DTD),
+    ("utf8-bom", b"\xef\xbb\xbf" + DTD),
+    ("entity-only", b'<?xml version="1.0"?><x><!ENTITY e "x"></x>'),
+    ("utf7", b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY e "x"+AD4-+AF0-+AD4-<x/>'),
+    ("latin1-declared", DTD.replace(b'"1.0"?>', b'"1.0" encoding="ISO-8859-1"?>')),
+    ("utf16-declared-after-utf8-bom", b"\xef\xbb\xbf" + DTD.replace(b'"1.0"?>', b'"1.0" encoding="UTF-16"?>')),
+]
+
+
+@pytest.mark.parametrize("styles", [u[1] for u in UNREAD_PARTS], ids=[u[0] for u in UNREAD_PARTS])
+def test_a_dtd_in_a_part_the_reader_never_parses_is_refused_in_any_encoding(blank: bytes, styles: bytes) -> None:
+    """Parts the reader does not parse are searched for a DTD, not parsed: a part in any other encoding is parsed."""
+    with pytest.raises(InputError) as refused:
+        read_document(_with_styles(blank, styles), "form.docx")
+    line = str(refused.value)
+    assert "part word/styles.xml" in line and ("declares a DTD or entities" in line or "not well-formed" in line)
+
+
+def test_what_only_looks_like_a_dtd_or_rows_is_parsed_and_read(blank: bytes) -> None:
+    """A comment naming a DTD and text full of "tr" send a part to the parser, which finds neither."""
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        styles = z.read("word/styles.xml")
+        body = z.read("word/document.xml")
+    styles = styles.replace(b"?>", b"?><!-- no <!DOCTYPE here -->", 1)
+    words = b"<w:p><w:r><w:t>" + b"tr " * (MAX_ROWS + 1) + b"</w:t></w:r></w:p>"
+    body = body.replace(b"</w:body>", words + b"</w:body>")
+    raw = _rezip(blank, {"word/styles.xml": styles, "word/document.xml": body})
+    check_docx_bytes(raw, "fine.docx")
+    assert read_document(raw, "fine.docx").data["program"]
+
+
+def test_a_damaged_part_nobody_parses_is_refused_only_by_the_thorough_check(blank: bytes) -> None:
+    """Reading a form does not parse its styles, so their XML may be damaged; a kept attachment is parsed whole."""
+    raw = _with_styles(blank, b'<?xml version="1.0" encoding="UTF-8"?><w:styles><w:style>')
+    assert read_document(raw, "form.docx").data["program"]
+    with pytest.raises(InputError, match="part word/styles.xml is not well-formed XML"):
+        check_docx_bytes(raw, "attachment.docx")
+
+
+def test_a_damaged_part_the_reader_parses_is_named_in_one_line(blank: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        body = z.read("word/document.xml")
+    with pytest.raises(InputError) as refused:
+        read_document(_rezip(blank, {"word/document.xml": body[:5000]}), "form.docx")
+    line = str(refused.value)
+    assert line.startswith("form.docx: damaged .docx: part word/document.xml is not well-formed XML (Premature end")
+    assert "<string>" not in line and "\n" not in line
+
+
 # --- table rows are counted by the parser ----------------------------------------------------------------
 
 

@@ -57,17 +57,23 @@ def _open_body(parts: dict[str, bytes], name: str) -> Any:
 
     The main part is the package's officeDocument relationship, of Word's content type; it is
     parsed by lxml with python-docx's parser settings (but plain elements: no proxy classes, and
-    no other part is parsed). Only parts in ``parts``, which passed the safety scan, are parsed.
+    no other part is parsed). Only parts in ``parts``, which passed the safety scan, are parsed;
+    the scan need not have parsed them (see ``safe_xml_parts``), so lxml says whether each is
+    well-formed, naming the part as the scan would.
     """
     parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    part = "_rels/.rels"
     try:
         main = _main_part(parts, parser)
+        part = "[Content_Types].xml"
         kind = _content_type(parts, main, parser)
+        part = main
         root = etree.fromstring(parts[main], parser) if kind == _WORD_MAIN else None
     except _NotWord as exc:
         raise InputError(name, f"not a Word document that can be read ({exc})") from None
     except etree.LxmlError as exc:
-        raise InputError(name, f"damaged .docx: its XML cannot be read ({_short(exc, name)})") from None
+        message = f"damaged .docx: part {part} is not well-formed XML ({_short(exc, name)})"
+        raise InputError(name, message) from None
     if root is None:
         raise InputError(name, _not_word(kind))
     body = root.find(W + "body") if root.tag == W + "document" else None
@@ -114,8 +120,12 @@ def _not_word(content_type: str) -> str:
 
 
 def _short(exc: Exception, name: str) -> str:
-    """Return the text of ``exc`` on one line, at most 120 characters, an in-memory file shown by ``name``."""
-    text = " ".join(_IN_MEMORY.sub(name, str(exc)).split()) or type(exc).__name__
+    """Return the text of ``exc`` on one line, at most 120 characters, an in-memory file shown by ``name``.
+
+    A syntax error is its message with its line and column, without lxml's "(<string>, line 1)".
+    """
+    said = exc.msg if isinstance(exc, etree.XMLSyntaxError) and exc.msg else str(exc)
+    text = " ".join(_IN_MEMORY.sub(name, said).split()) or type(exc).__name__
     return text if len(text) <= 120 else text[:117] + "..."
 
 

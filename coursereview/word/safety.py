@@ -29,6 +29,8 @@ _XML_STARTS = (b"\x00<", b"<\x00", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00\x0
                b"\x4c\x6f\xa7\x94")
 _SNIFF = 64  # bytes read of a part whose name and content type are not XML, to see whether it is XML anyway
 _ROW_HINT = re.compile(rb"[<:]tr[\s/>]")  # matches every w:tr start tag in ASCII-compatible XML (and end tags)
+_ENCODING = re.compile(rb"\sencoding\s*=\s*[\"']([^\"'>]*)[\"']")
+_UTF8_NAMES = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
 
 def safe_docx_bytes(path: str | Path) -> bytes:
@@ -50,15 +52,20 @@ def check_docx_bytes(raw: bytes, name: str) -> None:
 
     Every part any parser may read is scanned: those [Content_Types].xml declares as XML (by
     override or by extension, whatever their names), those named like XML, and any other part
-    whose first bytes look like XML in any encoding libxml2 detects.
+    whose first bytes look like XML in any encoding libxml2 detects. Each is parsed by expat
+    (``thorough``, see ``safe_xml_parts``): the file is kept, and other programs may parse any part.
     """
-    safe_xml_parts(raw, name)
+    safe_xml_parts(raw, name, thorough=True)
 
 
-def safe_xml_parts(raw: bytes, name: str) -> dict[str, bytes]:
+def safe_xml_parts(raw: bytes, name: str, *, thorough: bool = False) -> dict[str, bytes]:
     """Return every part the checks scanned as XML, by name, once the whole .docx ``raw`` has passed them.
 
     Raise InputError as ``check_docx_bytes`` does. Only these bytes may be handed to an XML parser.
+    Every check is made on every part, but one: with ``thorough`` False a part in plain UTF-8 (see
+    ``_plain_utf8``) is checked by searching its bytes, so it may not be well-formed, and the caller's
+    parser must say so when it parses that part. With ``thorough`` (for a file kept and opened later
+    by programs not known here) expat parses every XML part, as it does any part not in plain UTF-8.
     """
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(name, "is a Word 97-2003 .doc or a password-protected file; save it as an unprotected .docx")
@@ -95,7 +102,8 @@ def safe_xml_parts(raw: bytes, name: str) -> dict[str, bytes]:
             declared_xml = _is_xml_part(info.filename, defaults, overrides)
             if declared_xml or _looks_like_xml(_read_part(archive, info, name, _SNIFF)):
                 data = _read_part(archive, info, name)
-                _scan_xml(data, info.filename, name)
+                if thorough or not _searched(data):
+                    _scan_xml(data, info.filename, name)
                 parts[info.filename] = data
     return parts
 
@@ -171,6 +179,39 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size:
     return data[:size]
 
 
+def _plain_utf8(data: bytes) -> bool:
+    """Return whether every XML parser reads ``data`` as UTF-8 (or ASCII), where markup is in ASCII bytes.
+
+    That is: no NUL byte (UTF-16 and UTF-32 hold them, with a byte-order mark or without), no
+    byte-order mark but UTF-8's, and an XML declaration, if any, that names no other encoding.
+    Whatever else (another encoding declared, EBCDIC, a declaration not closed soon) is not plain.
+    """
+    if b"\x00" in data:
+        return False
+    head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not head.startswith(b"<?xml"):
+        return head.lstrip(b" \t\r\n")[:1] == b"<"
+    end = head.find(b"?>", 0, 512)
+    if end < 0:
+        return False
+    declared = _ENCODING.search(head, 0, end)
+    return declared is None or declared[1].strip().lower() in _UTF8_NAMES
+
+
+def _searched(data: bytes) -> bool:
+    """Return whether a byte search shows that ``data`` passes ``_scan_xml``'s checks, well-formedness aside.
+
+    In plain UTF-8 (``_plain_utf8``) a document type declaration is the bytes ``<!DOCTYPE``, which
+    entity declarations can only sit inside, and every table row start tag holds the bytes ``tr``:
+    a part without the one and with no more than MAX_ROWS of the other has no DTD, so no entity a
+    parser could expand, and no more rows than the limit. Anything else (a DTD, a comment that
+    mentions one, many rows, another encoding) is left to ``_scan_xml``, which decides.
+    """
+    if not _plain_utf8(data) or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return False
+    return data.count(b"tr") <= MAX_ROWS
+
+
 class _Refused(Exception):
     """A DTD, an entity declaration or an external reference was found."""
 
@@ -217,4 +258,6 @@ def _scan_xml(data: bytes, part: str, name: str) -> None:
     except _TooManyRows:
         raise InputError(name, f"part {part} has more than {MAX_ROWS} table rows; the limit is {MAX_ROWS}") from None
     except xml.parsers.expat.ExpatError as exc:
+        raise InputError(name, f"damaged .docx: part {part} is not well-formed XML ({exc})") from None
+    except ValueError as exc:  # an encoding expat cannot read, such as UTF-7 ("multi-byte encodings ...")
         raise InputError(name, f"damaged .docx: part {part} is not well-formed XML ({exc})") from None
