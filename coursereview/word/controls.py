@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coursereview.word.markup import Run, W, clean, quoteattr, run_xml
+from coursereview.word import W
 
 PLACEHOLDER = "Choose…"  # what an unfilled dropdown shows, in grey
 _PLACEHOLDER_GREY = "808080"
@@ -37,6 +37,8 @@ class Dropdown:
 
     def cell_xml(self, paragraph: str, points: float | None) -> str:
         """Return the cell's w:p, opened by ``paragraph``, holding the control with its text at ``points``."""
+        from coursereview.word.markup import Run, clean, quoteattr, run_xml  # here: reading a form writes no XML
+
         items = "".join(f"<w:listItem w:displayText={quoteattr(clean(c.text))} w:value={quoteattr(clean(c.value))}/>"
                         for c in self.choices)
         chosen = next((c for c in self.choices if c.value == self.selected), None)

@@ -1,4 +1,4 @@
-"""WordprocessingML as text: the namespace, text Word can hold, and tables written as rows in one pass."""
+"""WordprocessingML as text: text Word can hold, and tables written as rows in one pass (w: is the package's NS)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from coursereview.word import NS
 from coursereview.wording import shown
-
-NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{NS}}}"  # the Clark prefix of a w: name: W + "tbl" is w:tbl
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -10,8 +10,8 @@ from typing import Any
 from lxml import etree
 
 from coursereview.errors import InputError
+from coursereview.word import W
 from coursereview.word.controls import control_text
-from coursereview.word.markup import W
 from coursereview.word.safety import MAX_COLUMNS, safe_xml_parts
 
 _TBL, _TR, _TC, _P = W + "tbl", W + "tr", W + "tc", W + "p"

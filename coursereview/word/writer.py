@@ -13,13 +13,13 @@ from docx.oxml import parse_xml
 from docx.shared import Emu, Inches, Pt, RGBColor, Twips
 
 from coursereview.errors import CourseReviewError
+from coursereview.word import W
 from coursereview.word.markup import (
     Banner,
     Cell,
     Paragraph,
     ParagraphLook,
     TableLook,
-    W,
     clean,
     page_number_xml,
     table_xml,
