@@ -114,7 +114,8 @@ def _with_styles(blank: bytes, styles: bytes) -> bytes:
 UNREAD_PARTS: list[tuple[str, bytes]] = [
     ("utf8", DTD),
     ("utf8-bom", b"\xef\xbb\xbf" + DTD),
-    ("entity-only", b'<?xml version="1.0"?><x><!ENTITY e "x"></x>'),
+    ("after-comments-and-instructions", DTD.replace(b"?>", b"?>\n<?mso-application progid='Word'?><!-- a -->\n", 1)),
+    ("after-a-long-comment", DTD.replace(b"?>", b"?><!--" + b"-x" * 4096 + b"-->", 1)),
     ("utf7", b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY e "x"+AD4-+AF0-+AD4-<x/>'),
     ("latin1-declared", DTD.replace(b'"1.0"?>', b'"1.0" encoding="ISO-8859-1"?>')),
     ("utf16-declared-after-utf8-bom", b"\xef\xbb\xbf" + DTD.replace(b'"1.0"?>', b'"1.0" encoding="UTF-16"?>')),
@@ -123,7 +124,8 @@ UNREAD_PARTS: list[tuple[str, bytes]] = [
 
 @pytest.mark.parametrize("styles", [u[1] for u in UNREAD_PARTS], ids=[u[0] for u in UNREAD_PARTS])
 def test_a_dtd_in_a_part_the_reader_never_parses_is_refused_in_any_encoding(blank: bytes, styles: bytes) -> None:
-    """Parts the reader does not parse are searched for a DTD, not parsed: a part in any other encoding is parsed."""
+    """A part the reader does not parse is searched for a DTD before its root element, where XML allows one
+    (in plain UTF-8; a part in any other encoding is parsed)."""
     with pytest.raises(InputError) as refused:
         read_document(_with_styles(blank, styles), "form.docx")
     line = str(refused.value)
@@ -143,12 +145,34 @@ def test_what_only_looks_like_a_dtd_or_rows_is_parsed_and_read(blank: bytes) -> 
     assert read_document(raw, "fine.docx").data["program"]
 
 
-def test_a_damaged_part_nobody_parses_is_refused_only_by_the_thorough_check(blank: bytes) -> None:
-    """Reading a form does not parse its styles, so their XML may be damaged; a kept attachment is parsed whole."""
-    raw = _with_styles(blank, b'<?xml version="1.0" encoding="UTF-8"?><w:styles><w:style>')
+DAMAGED = [
+    ("cut-short", b'<?xml version="1.0" encoding="UTF-8"?><w:styles><w:style>'),
+    ("dtd-after-the-root", b'<?xml version="1.0"?><x/>' + DTD.split(b"?>", 1)[1]),
+    ("entity-in-the-root", b'<?xml version="1.0"?><x><!ENTITY e "x"></x>'),
+    ("rows-past-the-limit", b'<?xml version="1.0"?><x>' + b"<tr/>" * (MAX_ROWS + 1) + b"</x>"),
+]
+
+
+@pytest.mark.parametrize("styles", [d[1] for d in DAMAGED], ids=[d[0] for d in DAMAGED])
+def test_a_damaged_part_nobody_parses_is_refused_only_by_the_thorough_check(blank: bytes, styles: bytes) -> None:
+    """Reading a form parses no styles: markup no parser reads as a DTD, rows in them, cannot harm it. A kept
+    attachment, which other programs may open, has every part parsed whole."""
+    raw = _with_styles(blank, styles)
     assert read_document(raw, "form.docx").data["program"]
-    with pytest.raises(InputError, match="part word/styles.xml is not well-formed XML"):
+    with pytest.raises(InputError, match="part word/styles.xml (is not well-formed XML|has more than)"):
         check_docx_bytes(raw, "attachment.docx")
+
+
+@pytest.mark.parametrize(("where", "markup"), [("prolog", b'<!DOCTYPE w:document [<!ENTITY e "x">]>'),
+                                               ("body", b'<!ENTITY e "x">')], ids=["dtd", "entity-in-the-body"])
+def test_the_parts_the_reader_parses_are_checked_whole(blank: bytes, where: str, markup: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        body = z.read("word/document.xml")
+    at = b"?>" if where == "prolog" else b"<w:body>"
+    body = body.replace(at, at + markup, 1)
+    with pytest.raises(InputError) as refused:
+        read_document(_rezip(blank, {"word/document.xml": body}), "form.docx")
+    assert "part word/document.xml" in str(refused.value)
 
 
 def test_a_damaged_part_the_reader_parses_is_named_in_one_line(blank: bytes) -> None:

@@ -10,7 +10,7 @@ import pytest
 from coursereview.errors import InputError
 from coursereview.word import reader
 from coursereview.word.reader import read_tables
-from coursereview.word.safety import safe_xml_parts
+from coursereview.word.safety import open_xml_parts
 from coursereview.word.writer import Writer
 
 MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -135,7 +135,8 @@ def _with_body(body: str) -> bytes:
 
 
 def _cell_by_cell(raw: bytes, name: str) -> list[list[reader.Row]]:
-    body = reader._open_body(safe_xml_parts(raw, name), name)
+    with open_xml_parts(raw, name) as parts:
+        body = reader._open_body(parts, name)
     return [reader._grid_rows(tbl, name, {}) for tbl in body.iter(reader._TBL)]
 
 
@@ -147,7 +148,8 @@ def test_reading_plain_cells_in_one_pass_reads_every_cell_as_reading_each_does(o
 
 def test_plain_cells_are_read_in_one_pass_and_read_as_runs_joined_and_paragraphs_on_lines() -> None:
     raw = _with_body(f"{PLAIN}<w:p/>{BODIES['hyperlink-first']}")
-    body = reader._open_body(safe_xml_parts(raw, "plain.docx"), "plain.docx")
+    with open_xml_parts(raw, "plain.docx") as parts:
+        body = reader._open_body(parts, "plain.docx")
     texts = sorted(reader._plain_cell_texts(body).values())
     assert texts == ["", "a b\n c \n-", "x"]  # the hyperlink's cell is left to the cell-by-cell reading
     assert [r.cells for r in read_tables(raw, "plain.docx")[1]] == [("linked after", "x")]

@@ -12,7 +12,7 @@ from lxml import etree
 from coursereview.errors import InputError
 from coursereview.word import W
 from coursereview.word.controls import control_text
-from coursereview.word.safety import MAX_COLUMNS, safe_xml_parts
+from coursereview.word.safety import MAX_COLUMNS, XmlParts, open_xml_parts
 
 _TBL, _TR, _TC, _P = W + "tbl", W + "tr", W + "tc", W + "p"
 _SDT, _SDT_CONTENT, _CUSTOM = W + "sdt", W + "sdtContent", W + "customXml"
@@ -39,7 +39,8 @@ def read_tables(raw: bytes, name: str) -> list[list[Row]]:
 
     The bytes pass the safety checks first; whatever cannot be read is an InputError naming ``name``.
     """
-    body = _open_body(safe_xml_parts(raw, name), name)
+    with open_xml_parts(raw, name) as parts:
+        body = _open_body(parts, name)
     texts = _plain_cell_texts(body)
     return [_grid_rows(tbl, name, texts) for tbl in body.iter(_TBL)]
 
@@ -54,13 +55,13 @@ class _NotWord(Exception):
     """The package is not a Word document: no main document part, or one of another kind."""
 
 
-def _open_body(parts: dict[str, bytes], name: str) -> Any:
+def _open_body(parts: XmlParts, name: str) -> Any:
     """Return the body element of the main document part, as python-docx finds and parses it.
 
     The main part is the package's officeDocument relationship, of Word's content type; it is
     parsed by lxml with python-docx's parser settings (but plain elements: no proxy classes, and
     no other part is parsed). Only parts in ``parts``, which passed the safety scan, are parsed;
-    the scan need not have parsed them (see ``safe_xml_parts``), so lxml says whether each is
+    the scan need not have parsed them (see ``open_xml_parts``), so lxml says whether each is
     well-formed, naming the part as the scan would.
     """
     parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
@@ -84,7 +85,7 @@ def _open_body(parts: dict[str, bytes], name: str) -> Any:
     return body
 
 
-def _main_part(parts: dict[str, bytes], parser: Any) -> str:
+def _main_part(parts: XmlParts, parser: Any) -> str:
     """Return the zip name of the part the package's officeDocument relationship points to."""
     if "_rels/.rels" not in parts:
         raise _NotWord("the package has no relationships part")
@@ -97,7 +98,7 @@ def _main_part(parts: dict[str, bytes], parser: Any) -> str:
     raise _NotWord("the package has no main document part")
 
 
-def _content_type(parts: dict[str, bytes], part: str, parser: Any) -> str:
+def _content_type(parts: XmlParts, part: str, parser: Any) -> str:
     """Return the content type [Content_Types].xml gives ``part``: its override, else its extension's default."""
     types = etree.fromstring(parts["[Content_Types].xml"], parser)
     for override in types.iter(_TYPES + "Override"):
