@@ -16,7 +16,7 @@ from coursereview.io import read_bytes
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, time_text
 from coursereview.vocabulary import SCHEMA_ID
-from coursereview.word.controls import PLACEHOLDER
+from coursereview.word import PLACEHOLDER
 from coursereview.word.reader import Row, read_tables
 from coursereview.word.safety import MAX_FILE
 

@@ -11,7 +11,6 @@ from lxml import etree
 
 from coursereview.errors import InputError
 from coursereview.word import W
-from coursereview.word.controls import control_text
 from coursereview.word.safety import MAX_COLUMNS, XmlParts, open_xml_parts
 
 _TBL, _TR, _TC, _P = W + "tbl", W + "tr", W + "tc", W + "p"
@@ -208,7 +207,7 @@ def _plain_cell_texts(body: Any) -> dict[Any, str]:
 def _cell_text(tc: Any) -> str:
     """Return a cell's text: runs joined, paragraphs on separate lines, tracked deletions left out.
 
-    A content control reads as what it holds (see controls.control_text): nothing while it
+    A content control reads as what it holds (see ``control_text``): nothing while it
     shows its placeholder, a dropdown's value for the item picked, whether the control sits
     inside the paragraph (as the form writes it) or around it.
     """
@@ -225,6 +224,32 @@ def _cell_text(tc: Any) -> str:
         around = _control_around(p, tc)
         lines.append(line if around is None else control_text(around, line))
     return "\n".join(lines).strip()
+
+
+_SDT_PR, _SHOWING_PLACEHOLDER = W + "sdtPr", W + "showingPlcHdr"
+_LISTS = (W + "dropDownList", W + "comboBox")
+
+
+def control_text(sdt: Any, shown: str) -> str:
+    """Return what the content control ``sdt`` (an lxml w:sdt) holds, given the text it ``shown``.
+
+    A control still showing its placeholder holds nothing; a list item picked by its display
+    text reads as the item's value ("Role of the Clerk" -> "clerk-role"); anything else, such as
+    text typed into a combo box, reads as shown.
+    """
+    props = sdt.find(_SDT_PR)
+    if props is None:
+        return shown
+    if props.find(_SHOWING_PLACEHOLDER) is not None:
+        return ""
+    wanted = " ".join(shown.split())
+    for kind in _LISTS:
+        for item in props.iterfind(f"{kind}/{W}listItem"):
+            value = item.get(W + "value")
+            text = item.get(W + "displayText", value)
+            if value is not None and text is not None and " ".join(text.split()) == wanted:
+                return value
+    return shown
 
 
 def _text(element: Any) -> str:
