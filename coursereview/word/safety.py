@@ -32,6 +32,9 @@ _XML_STARTS = (b"\x00<", b"<\x00", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00\x0
 _SNIFF = 64  # bytes read of a part whose name and content type are not XML, to see whether it is XML anyway
 _HEAD = 4096  # bytes read of each part: enough to see whether it is XML, and the prolog of an XML part
 _ROW_HINT = re.compile(rb"[<:]tr[\s/>]")  # matches every w:tr start tag in ASCII-compatible XML (and end tags)
+# every start tag of a tr element, whatever its prefix, in plain UTF-8 (see _plain_utf8): in XML a raw "<" only
+# opens markup, and a prefix holds none of these bytes (a comment or CDATA may add matches, never hide one)
+_ROW_START = re.compile(rb"<(?:[^\s<>/:!?\"'=]+:)?tr[\s/>]")
 _ENCODING = re.compile(rb"\sencoding\s*=\s*[\"']([^\"'>]*)[\"']")
 _UTF8_NAMES = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
@@ -275,14 +278,15 @@ def _searched(data: bytes) -> bool:
     """Return whether a byte search shows that ``data`` passes ``_scan_xml``'s checks, well-formedness aside.
 
     In plain UTF-8 (``_plain_utf8``) a document type declaration is the bytes ``<!DOCTYPE``, which
-    entity declarations can only sit inside, and every table row start tag holds the bytes ``tr``:
-    a part without the one and with no more than MAX_ROWS of the other has no DTD, so no entity a
-    parser could expand, and no more rows than the limit. Anything else (a DTD, a comment that
-    mentions one, many rows, another encoding) is left to ``_scan_xml``, which decides.
+    entity declarations can only sit inside, and every table row start tag holds the bytes ``tr``
+    (and matches ``_ROW_START``, looked for when there are many): a part without the one and with
+    no more than MAX_ROWS of the other has no DTD, so no entity a parser could expand, and no more
+    rows than the limit. Anything else (a DTD, a comment that mentions one, more row tags than the
+    limit, another encoding) is left to ``_scan_xml``, which decides.
     """
     if not _plain_utf8(data) or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return False
-    return data.count(b"tr") <= MAX_ROWS
+    return data.count(b"tr") <= MAX_ROWS or len(_ROW_START.findall(data)) <= MAX_ROWS
 
 
 class _Refused(Exception):
