@@ -107,6 +107,84 @@ def test_binary_parts_are_left_alone(tmp_path: Path, blank: bytes) -> None:
     assert CliRunner().invoke(main, ["validate", str(path)]).exit_code == 1  # the blank form: read, not approvable
 
 
+def _with_styles(blank: bytes, styles: bytes) -> bytes:
+    return _rezip(blank, {"word/styles.xml": styles})
+
+
+UNREAD_PARTS: list[tuple[str, bytes]] = [
+    ("utf8", DTD),
+    ("utf8-bom", b"\xef\xbb\xbf" + DTD),
+    ("after-comments-and-instructions", DTD.replace(b"?>", b"?>\n<?mso-application progid='Word'?><!-- a -->\n", 1)),
+    ("after-a-long-comment", DTD.replace(b"?>", b"?><!--" + b"-x" * 4096 + b"-->", 1)),
+    ("utf7", b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY e "x"+AD4-+AF0-+AD4-<x/>'),
+    ("latin1-declared", DTD.replace(b'"1.0"?>', b'"1.0" encoding="ISO-8859-1"?>')),
+    ("utf16-declared-after-utf8-bom", b"\xef\xbb\xbf" + DTD.replace(b'"1.0"?>', b'"1.0" encoding="UTF-16"?>')),
+]
+
+
+@pytest.mark.parametrize("styles", [u[1] for u in UNREAD_PARTS], ids=[u[0] for u in UNREAD_PARTS])
+def test_a_dtd_in_a_part_the_reader_never_parses_is_refused_in_any_encoding(blank: bytes, styles: bytes) -> None:
+    """A part the reader does not parse is searched for a DTD before its root element, where XML allows one
+    (in plain UTF-8; a part in any other encoding is parsed)."""
+    with pytest.raises(InputError) as refused:
+        read_document(_with_styles(blank, styles), "form.docx")
+    line = str(refused.value)
+    assert "part word/styles.xml" in line and ("declares a DTD or entities" in line or "not well-formed" in line)
+
+
+def test_what_only_looks_like_a_dtd_or_rows_is_parsed_and_read(blank: bytes) -> None:
+    """A comment naming a DTD and text full of "tr" send a part to the parser, which finds neither."""
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        styles = z.read("word/styles.xml")
+        body = z.read("word/document.xml")
+    styles = styles.replace(b"?>", b"?><!-- no <!DOCTYPE here -->", 1)
+    words = b"<w:p><w:r><w:t>" + b"tr " * (MAX_ROWS + 1) + b"</w:t></w:r></w:p>"
+    body = body.replace(b"</w:body>", words + b"</w:body>")
+    raw = _rezip(blank, {"word/styles.xml": styles, "word/document.xml": body})
+    check_docx_bytes(raw, "fine.docx")
+    assert read_document(raw, "fine.docx").data["program"]
+
+
+DAMAGED = [
+    ("cut-short", b'<?xml version="1.0" encoding="UTF-8"?><w:styles><w:style>'),
+    ("dtd-after-the-root", b'<?xml version="1.0"?><x/>' + DTD.split(b"?>", 1)[1]),
+    ("entity-in-the-root", b'<?xml version="1.0"?><x><!ENTITY e "x"></x>'),
+    ("rows-past-the-limit", b'<?xml version="1.0"?><x>' + b"<tr/>" * (MAX_ROWS + 1) + b"</x>"),
+]
+
+
+@pytest.mark.parametrize("styles", [d[1] for d in DAMAGED], ids=[d[0] for d in DAMAGED])
+def test_a_damaged_part_nobody_parses_is_refused_only_by_the_thorough_check(blank: bytes, styles: bytes) -> None:
+    """Reading a form parses no styles: markup no parser reads as a DTD, rows in them, cannot harm it. A kept
+    attachment, which other programs may open, has every part parsed whole."""
+    raw = _with_styles(blank, styles)
+    assert read_document(raw, "form.docx").data["program"]
+    with pytest.raises(InputError, match="part word/styles.xml (is not well-formed XML|has more than)"):
+        check_docx_bytes(raw, "attachment.docx")
+
+
+@pytest.mark.parametrize(("where", "markup"), [("prolog", b'<!DOCTYPE w:document [<!ENTITY e "x">]>'),
+                                               ("body", b'<!ENTITY e "x">')], ids=["dtd", "entity-in-the-body"])
+def test_the_parts_the_reader_parses_are_checked_whole(blank: bytes, where: str, markup: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        body = z.read("word/document.xml")
+    at = b"?>" if where == "prolog" else b"<w:body>"
+    body = body.replace(at, at + markup, 1)
+    with pytest.raises(InputError) as refused:
+        read_document(_rezip(blank, {"word/document.xml": body}), "form.docx")
+    assert "part word/document.xml" in str(refused.value)
+
+
+def test_a_damaged_part_the_reader_parses_is_named_in_one_line(blank: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        body = z.read("word/document.xml")
+    with pytest.raises(InputError) as refused:
+        read_document(_rezip(blank, {"word/document.xml": body[:5000]}), "form.docx")
+    line = str(refused.value)
+    assert line.startswith("form.docx: damaged .docx: part word/document.xml is not well-formed XML (Premature end")
+    assert "<string>" not in line and "\n" not in line
+
+
 # --- table rows are counted by the parser ----------------------------------------------------------------
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coursereview.criteria import CriteriaSet
-from coursereview.criteria.describe import hours_lines
-from coursereview.documents.profile import Profile, load_profile
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.parsing import parse_date
 from coursereview.vocabulary import SCHEMA_ID
+
+if TYPE_CHECKING:
+    from coursereview.documents.profile import Profile
 
 # The standard order of keys in a submission (design.md, "Submission format").
 ORDER: dict[tuple[str, ...], tuple[str, ...]] = {
@@ -88,6 +89,9 @@ def blank_submission(criteria: CriteriaSet, kind: str, criteria_ref: str | None 
 
     ``profile`` (default: IIMC's Education Department) says where to send it.
     """
+    from coursereview.criteria.describe import hours_lines  # here: `import` (dump_submission) needs neither
+    from coursereview.documents.profile import load_profile
+
     out = [
         f"# Course program submission ({SCHEMA_ID}) for an IIMC {kind} program,",
         f"# judged by {criteria.title} ({criteria.ref}).",

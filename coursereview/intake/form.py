@@ -16,7 +16,7 @@ from coursereview.io import read_bytes
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, time_text
 from coursereview.vocabulary import SCHEMA_ID
-from coursereview.word.controls import PLACEHOLDER
+from coursereview.word import PLACEHOLDER
 from coursereview.word.reader import Row, read_tables
 from coursereview.word.safety import MAX_FILE
 
@@ -261,6 +261,11 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
     date, such as "Day one", gives none).
     """
     kind = table.name
+    # per column with a field: its number, field, key, and its values so far by their text (see _LISTS)
+    columns: list[tuple[int, Field, str, dict[str, Any] | None]] = [
+        (i, f, f.key, None if f.kind in _LISTS else {}) for i, f in enumerate(table.columns) if f]
+    read = {i for i, *_ in columns}
+    labels = _row_labels(kind)
     above: tuple[Any, Location] | None = None  # the date the rows below take, and where it was typed
     for number, row in table.rows:
         own = row.own()
@@ -268,32 +273,52 @@ def _read_rows(table: _Table, items: list[dict[str, Any]], sources: SourceMap, f
             day = parse_date(next(iter(own.values()), None))
             above = (day.isoformat(), Location(file, where=f"{table.label}, row {number}")) if day else None
             continue
-        if not any(i < len(table.columns) and table.columns[i] for i in own):
+        if read.isdisjoint(own):
             continue
-        cells = [(f, row.cells[i].strip()) for i, f in enumerate(table.columns) if f and i < len(row.cells)]
+        texts = row.cells
+        cells = [(column, texts[column[0]].strip()) for column in columns if column[0] < len(texts)]
         index = len(items)
         item: dict[str, Any] = {}
-        sources.values[(kind, index)] = Location(file, where=f"{table.label}, row {number}")
-        _label_fields(kind, sources, (index,))
-        if above and any(f.key == "date" and not text for f, text in cells):
+        at = f"{table.label}, row {number}"
+        sources.values[(kind, index)] = Location(file, where=at)
+        for path, label in labels:
+            sources.labels[(kind, index, *path)] = label
+        if above and any(key == "date" and not text for (_, _, key, _), text in cells):
             item["date"] = above[0]
             sources.values[(kind, index, "date")] = above[1]
             sources.derived.add((kind, index, "date"))
-        for f, text in cells:
-            value = _convert(f, text)
-            where = Location(file, where=f'{table.label}, row {number}, column "{f.label}"')
-            if value is None or f.key in item:
-                sources.values.setdefault((kind, index, f.key), where)  # an empty cell still says where it is
+        for (_, f, key, memo), text in cells:
+            if memo is None:
+                value = _convert(f, text)
+            elif text in memo:
+                value = memo[text]
+            else:
+                value = memo[text] = _convert(f, text)
+            where = Location(file, where=f'{at}, column "{f.label}"')
+            if value is None or key in item:
+                sources.values.setdefault((kind, index, key), where)  # an empty cell still says where it is
                 continue
-            item[f.key] = value
-            sources.values[(kind, index, f.key)] = where
-            sources.keys[(kind, index, f.key)] = where
+            item[key] = value
+            sources.values[(kind, index, key)] = where
+            sources.keys[(kind, index, key)] = where
             if isinstance(value, list):
                 for i in range(len(value)):
-                    sources.values[(kind, index, f.key, i)] = where
-            if f.key == "date":
+                    sources.values[(kind, index, key, i)] = where
+            if key == "date":
                 above = (value, where)
         items.append(item)
+
+
+# kinds whose value may be a list, made anew for each cell (an item's list may be changed); the others are
+# converted once per column and text, as a program's sessions repeat their dates, times and levels
+_LISTS = ("lines", "names")
+
+
+def _row_labels(kind: str) -> list[tuple[tuple[str, ...], str]]:
+    """Return the labels ``_label_fields`` gives a row's values, by their path below the row, in the order it does."""
+    scratch = SourceMap("")
+    _label_fields(kind, scratch)
+    return [((*path[1:],), label) for path, label in scratch.labels.items()]
 
 
 def _convert(f: Field, text: str) -> Any:

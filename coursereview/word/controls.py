@@ -1,18 +1,16 @@
-"""Content controls: a dropdown list in a table cell as Word writes it, and the text one reads as."""
+"""Content controls: a dropdown list in a table cell as Word writes it (``reader.control_text`` reads one)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-from xml.sax.saxutils import quoteattr
 
-from coursereview.word.markup import Run, W, clean, run_xml
+from coursereview.word import PLACEHOLDER
+from coursereview.word.markup import Run, clean, quoteattr, run_xml
 
-PLACEHOLDER = "Choose…"  # what an unfilled dropdown shows, in grey
+__all__ = ["PLACEHOLDER", "Choice", "Dropdown"]
+
 _PLACEHOLDER_GREY = "808080"
-_SDT_PR, _SDT_CONTENT, _SHOWING_PLACEHOLDER = W + "sdtPr", W + "sdtContent", W + "showingPlcHdr"
-_LISTS = (W + "dropDownList", W + "comboBox")
 
 
 @dataclass(frozen=True)
@@ -49,25 +47,3 @@ class Dropdown:
             content = run_xml(Run(chosen.text), points=points)
         return (f"{paragraph}<w:sdt><w:sdtPr>{props}<w:dropDownList>{items}</w:dropDownList></w:sdtPr>"
                 f"<w:sdtContent>{content}</w:sdtContent></w:sdt></w:p>")
-
-
-def control_text(sdt: Any, shown: str) -> str:
-    """Return what the content control ``sdt`` (an lxml w:sdt) holds, given the text it ``shown``.
-
-    A control still showing its placeholder holds nothing; a list item picked by its display
-    text reads as the item's value ("Role of the Clerk" -> "clerk-role"); anything else, such as
-    text typed into a combo box, reads as shown.
-    """
-    props = sdt.find(_SDT_PR)
-    if props is None:
-        return shown
-    if props.find(_SHOWING_PLACEHOLDER) is not None:
-        return ""
-    wanted = " ".join(shown.split())
-    for kind in _LISTS:
-        for item in props.iterfind(f"{kind}/{W}listItem"):
-            value = item.get(W + "value")
-            text = item.get(W + "displayText", value)
-            if value is not None and text is not None and " ".join(text.split()) == wanted:
-                return value
-    return shown

@@ -6,6 +6,8 @@ import io
 import re
 import xml.parsers.expat
 import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -28,7 +30,13 @@ _BOMS = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-1
 _XML_STARTS = (b"\x00<", b"<\x00", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00",
                b"\x4c\x6f\xa7\x94")
 _SNIFF = 64  # bytes read of a part whose name and content type are not XML, to see whether it is XML anyway
+_HEAD = 4096  # bytes read of each part: enough to see whether it is XML, and the prolog of an XML part
 _ROW_HINT = re.compile(rb"[<:]tr[\s/>]")  # matches every w:tr start tag in ASCII-compatible XML (and end tags)
+# every start tag of a tr element, whatever its prefix, in plain UTF-8 (see _plain_utf8): in XML a raw "<" only
+# opens markup, and a prefix holds none of these bytes (a comment or CDATA may add matches, never hide one)
+_ROW_START = re.compile(rb"<(?:[^\s<>/:!?\"'=]+:)?tr[\s/>]")
+_ENCODING = re.compile(rb"\sencoding\s*=\s*[\"']([^\"'>]*)[\"']")
+_UTF8_NAMES = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
 
 def safe_docx_bytes(path: str | Path) -> bytes:
@@ -50,15 +58,66 @@ def check_docx_bytes(raw: bytes, name: str) -> None:
 
     Every part any parser may read is scanned: those [Content_Types].xml declares as XML (by
     override or by extension, whatever their names), those named like XML, and any other part
-    whose first bytes look like XML in any encoding libxml2 detects.
+    whose first bytes look like XML in any encoding libxml2 detects. Each is parsed by expat in
+    full: the file is kept, and other programs may parse any part (see ``open_xml_parts``).
     """
-    safe_xml_parts(raw, name)
+    with _checked_package(raw, name, thorough=True):
+        pass
 
 
-def safe_xml_parts(raw: bytes, name: str) -> dict[str, bytes]:
-    """Return every part the checks scanned as XML, by name, once the whole .docx ``raw`` has passed them.
+@contextmanager
+def open_xml_parts(raw: bytes, name: str) -> Iterator[XmlParts]:
+    """Yield the XML parts of the .docx ``raw`` once it has passed the checks, for reading some of them.
 
-    Raise InputError as ``check_docx_bytes`` does. Only these bytes may be handed to an XML parser.
+    Raise InputError as ``check_docx_bytes`` does. The package and every XML part are checked as
+    there, but a part is read in full only when asked for (see ``XmlParts``): every part is checked
+    for a document type declaration where XML allows one, before its root element (the start of a
+    part in plain UTF-8 is searched, any other part is parsed by expat in full); a part asked for is
+    checked in full, its rows bounded, as bytes searched or by expat. Only bytes from the parts may
+    be handed to an XML parser, which must say whether they are well-formed.
+    """
+    with _checked_package(raw, name, thorough=False) as parts:
+        yield parts
+
+
+class XmlParts(Mapping[str, bytes]):
+    """The XML parts of a checked .docx by name, each read and checked in full when first asked for."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+        self._archive = archive
+        self._name = name
+        self._infos: dict[str, zipfile.ZipInfo] = {}  # the last entry of a name, the one zipfile reads
+        self._read: dict[str, bytes] = {}
+
+    def add(self, info: zipfile.ZipInfo, data: bytes | None = None) -> None:
+        """Add the part ``info``, with its bytes when they were read and checked in full."""
+        self._infos[info.filename] = info
+        if data is not None:
+            self._read[info.filename] = data
+
+    def __getitem__(self, part: str) -> bytes:
+        if part not in self._read:
+            data = _read_part(self._archive, self._infos[part], self._name)
+            if not _searched(data):
+                _scan_xml(data, part, self._name)
+            self._read[part] = data
+        return self._read[part]
+
+    def __contains__(self, part: object) -> bool:
+        return part in self._infos
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
+@contextmanager
+def _checked_package(raw: bytes, name: str, thorough: bool) -> Iterator[XmlParts]:
+    """Yield the XML parts of ``raw`` once the package and each of them have passed the checks.
+
+    With ``thorough`` expat parses every XML part in full; else see ``open_xml_parts``.
     """
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(name, "is a Word 97-2003 .doc or a password-protected file; save it as an unprotected .docx")
@@ -83,21 +142,23 @@ def safe_xml_parts(raw: bytes, name: str) -> dict[str, bytes]:
         types = [info for info in infos if info.filename == "[Content_Types].xml"]
         if not types:
             raise InputError(name, "not a Word .docx file (a zip archive, but not an Office document)")
-        declared: list[bytes] = []
+        parts = XmlParts(archive, name)
         for info in types:  # a duplicate entry is scanned too: some reader may take either
-            declared.append(_read_part(archive, info, name))
-            _scan_xml(declared[-1], info.filename, name)
-        defaults, overrides = _content_types(declared[-1])
-        parts = {"[Content_Types].xml": declared[-1]}
+            declared = _read_part(archive, info, name)
+            _scan_xml(declared, info.filename, name)
+            parts.add(info, declared)
+        defaults, overrides = _content_types(declared)
         for info in infos:
             if info.filename == "[Content_Types].xml" or info.is_dir():
                 continue
-            declared_xml = _is_xml_part(info.filename, defaults, overrides)
-            if declared_xml or _looks_like_xml(_read_part(archive, info, name, _SNIFF)):
-                data = _read_part(archive, info, name)
-                _scan_xml(data, info.filename, name)
-                parts[info.filename] = data
-    return parts
+            head = _read_part(archive, info, name, _HEAD)
+            if _is_xml_part(info.filename, defaults, overrides) or _looks_like_xml(head[:_SNIFF]):
+                if thorough or not (_plain_utf8(head) and _no_dtd_before_root(head)):
+                    data = _read_part(archive, info, name)
+                    if thorough or not _searched(data):
+                        _scan_xml(data, info.filename, name)
+                parts.add(info)
+        yield parts
 
 
 def _is_xml_part(part: str, defaults: dict[str, str], overrides: dict[str, str]) -> bool:
@@ -171,6 +232,63 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size:
     return data[:size]
 
 
+def _plain_utf8(data: bytes) -> bool:
+    """Return whether every XML parser reads ``data`` as UTF-8 (or ASCII), where markup is in ASCII bytes.
+
+    That is: no NUL byte (UTF-16 and UTF-32 hold them, with a byte-order mark or without), no
+    byte-order mark but UTF-8's, and an XML declaration, if any, that names no other encoding.
+    Whatever else (another encoding declared, EBCDIC, a declaration not closed soon) is not plain.
+    """
+    if b"\x00" in data:
+        return False
+    head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not head.startswith(b"<?xml"):
+        return head.lstrip(b" \t\r\n")[:1] == b"<"
+    end = head.find(b"?>", 0, 512)
+    if end < 0:
+        return False
+    declared = _ENCODING.search(head, 0, end)
+    return declared is None or declared[1].strip().lower() in _UTF8_NAMES
+
+
+def _no_dtd_before_root(head: bytes) -> bool:
+    """Return whether ``head``, the start of a part in plain UTF-8, reaches the root element's start tag with no
+    document type declaration before it.
+
+    XML allows one only there, before the root element, so that is where any parser reads one: a
+    DTD further on is no DTD but an error, and entities cannot be declared outside one. Before the
+    root only an XML declaration, processing instructions, comments and spaces may stand; anything
+    else, or a ``head`` that ends first, gives False (and the part is checked in full).
+    """
+    at = 0
+    while (at := head.find(b"<", at)) >= 0:
+        if head.startswith(b"<?", at):
+            end, skip = head.find(b"?>", at + 2), 2
+        elif head.startswith(b"<!--", at):
+            end, skip = head.find(b"-->", at + 4), 3
+        else:
+            return at + 1 < len(head) and head[at + 1:at + 2] != b"!"  # the root element's start tag
+        if end < 0:
+            return False
+        at = end + skip
+    return False
+
+
+def _searched(data: bytes) -> bool:
+    """Return whether a byte search shows that ``data`` passes ``_scan_xml``'s checks, well-formedness aside.
+
+    In plain UTF-8 (``_plain_utf8``) a document type declaration is the bytes ``<!DOCTYPE``, which
+    entity declarations can only sit inside, and every table row start tag holds the bytes ``tr``
+    (and matches ``_ROW_START``, looked for when there are many): a part without the one and with
+    no more than MAX_ROWS of the other has no DTD, so no entity a parser could expand, and no more
+    rows than the limit. Anything else (a DTD, a comment that mentions one, more row tags than the
+    limit, another encoding) is left to ``_scan_xml``, which decides.
+    """
+    if not _plain_utf8(data) or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return False
+    return data.count(b"tr") <= MAX_ROWS or len(_ROW_START.findall(data)) <= MAX_ROWS
+
+
 class _Refused(Exception):
     """A DTD, an entity declaration or an external reference was found."""
 
@@ -217,4 +335,6 @@ def _scan_xml(data: bytes, part: str, name: str) -> None:
     except _TooManyRows:
         raise InputError(name, f"part {part} has more than {MAX_ROWS} table rows; the limit is {MAX_ROWS}") from None
     except xml.parsers.expat.ExpatError as exc:
+        raise InputError(name, f"damaged .docx: part {part} is not well-formed XML ({exc})") from None
+    except ValueError as exc:  # an encoding expat cannot read, such as UTF-7 ("multi-byte encodings ...")
         raise InputError(name, f"damaged .docx: part {part} is not well-formed XML ({exc})") from None

@@ -16,6 +16,7 @@ from docx.text.paragraph import Paragraph as _DocxParagraph
 from lxml import etree
 
 from coursereview.errors import CourseReviewError
+from coursereview.word import W
 from coursereview.word.markup import (
     Banner,
     Cell,
@@ -23,7 +24,6 @@ from coursereview.word.markup import (
     ParagraphLook,
     Run,
     TableLook,
-    W,
     clean,
     page_number_xml,
     paragraph_xml,
