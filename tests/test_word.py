@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursereview.word.markup import EMPTY, Run, TableLook, W
+from coursereview.word import W
+from coursereview.word.markup import EMPTY, Run, TableLook
 from coursereview.word.reader import read_tables
 from coursereview.word.writer import Writer, cm
 
