@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -21,6 +22,9 @@ def serve(app: Any, host: str, port: int, announce: Callable[[str], None], data:
     Port 0 picks a free port; the line says which. X-Forwarded-* headers are dropped unless
     ``proxy_headers`` (the application's ``proxy_hops`` setting then decides how many to believe).
     """
+    # waitress warns "Task queue depth is N" whenever a request waits for a free thread: normal on a busy
+    # machine, and a line on the console that says nothing to the person who started the server.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     sock = _bind(host, port)  # here, not in waitress: a port in use is one OSError, and no socket is left open
     try:
         server = create_server(app, sockets=[sock], threads=THREADS, max_request_body_size=_BODY_CEILING,
