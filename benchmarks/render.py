@@ -259,7 +259,19 @@ def docxtpl_docx(template: bytes, doc: dict[str, Any]) -> bytes:
 
 
 def review_of(sessions: int, folder: Path) -> Review:
-    return check(load_submission(write_program(folder, f"bench-{sessions}.yaml", sessions)))
+    """Return the review of a generated program of ``sessions`` sessions (with its breaks, a few more items).
+
+    A submission may hold at most ``MAX_SESSIONS`` (2000) sessions; to time how the document grows
+    beyond that, the limit is lifted while this one program is read.
+    """
+    from coursereview.schema import submission
+
+    limit = submission.MAX_SESSIONS
+    submission.MAX_SESSIONS = max(limit, 2 * sessions)
+    try:
+        return check(load_submission(write_program(folder, f"bench-{sessions}.yaml", sessions)))
+    finally:
+        submission.MAX_SESSIONS = limit
 
 
 def _have_docxtpl() -> bool:
