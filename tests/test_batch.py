@@ -6,6 +6,8 @@ import copy
 import csv
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,6 +158,30 @@ def test_rerun_skips_unchanged_work_and_redoes_changed_files(queue: Path, tmp_pa
 
     forced = run_batch([str(queue)], out, ("json",), workers=1, force=True)
     assert forced.count(UNCHANGED) == 0
+
+
+def test_a_run_that_changes_nothing_writes_no_register_and_loads_no_page_template(queue: Path,
+                                                                                   tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    run_batch([str(queue)], out, ("json",), workers=1)
+    run_batch([str(queue)], out, ("json",), workers=1)  # the rows now say "unchanged": written once more
+    registers = {name: (out / name).stat().st_mtime_ns for name in ("summary.csv", "summary.json", "summary.html")}
+    code = ("import sys; from coursereview.staff.batch import run_batch; "
+            f"run_batch([{str(queue)!r}], {str(out)!r}, ('json',), workers=1); "
+            "assert 'jinja2' not in sys.modules, 'the page template was loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    assert {name: (out / name).stat().st_mtime_ns for name in registers} == registers
+
+    (out / "summary.html").write_text("edited by hand", encoding="utf-8")  # a register someone changed is made again
+    (out / "summary.csv").unlink()  # and one removed
+    run_batch([str(queue)], out, ("json",), workers=1)
+    assert "<table" in (out / "summary.html").read_text(encoding="utf-8") and (out / "summary.csv").is_file()
+
+    _write(queue, "clean.yaml", _not_approvable())  # what the registers show changed: written again
+    before = (out / "summary.json").read_text(encoding="utf-8")
+    run_batch([str(queue)], out, ("json",), workers=1)
+    assert (out / "summary.json").read_text(encoding="utf-8") != before
 
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "two-processes"])

@@ -530,3 +530,18 @@ def resolve_criteria(ref: str | None = None, kind: str | None = None, on: dt.dat
     if not in_force:
         raise CriteriaError(f"no shipped criteria set for kind {kind!r} is in force on {on}")
     return in_force[-1].criteria
+
+
+def criteria_sha256(ref: str) -> str:
+    """Return the SHA-256 of the set ``resolve_criteria(ref)`` returns, without parsing or validating it.
+
+    For a shipped set, of its file as shipped; for a file of one's own, of the file as it is now
+    (it is read and built only if it is then used). Raise CriteriaError as ``resolve_criteria`` does.
+    """
+    if ref.endswith((".yaml", ".yml", ".json")) or FsPath(ref).is_file():
+        return load_criteria_file(ref).sha256
+    set_id, _, version = ref.partition("@")
+    matches = [s for s in _shipped() if s.id == set_id and (not version or s.version == version)]
+    if not matches:
+        return resolve_criteria(ref).sha256  # raises the same CriteriaError
+    return matches[-1].sha256

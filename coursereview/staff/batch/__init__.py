@@ -31,7 +31,14 @@ from coursereview.staff.batch.job import (
     process,
 )
 from coursereview.staff.batch.manifest import MANIFEST, Manifest
-from coursereview.staff.batch.summary import SUMMARIES, summary_csv, summary_html, summary_json, write_summaries
+from coursereview.staff.batch.summary import (
+    SUMMARIES,
+    summaries_key,
+    summary_csv,
+    summary_html,
+    summary_json,
+    write_summaries,
+)
 from coursereview.word.package import DEFAULT_STAMP
 
 __all__ = [
@@ -110,7 +117,12 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     if register is not None:
         rows = _with_decisions(rows, jobs, register)
     result = BatchResult(tuple(rows[job.key] for job in jobs) + tuple(missed), str(outdir))
-    write_summaries(result, outdir, profile, decisions=register is not None)
+    # The registers are written again only when what they show has changed (or someone changed a file):
+    # a run where nothing changed writes nothing, and never loads the page templates.
+    inputs = summaries_key(result, jobs[0].profile_id if jobs else None, register is not None)
+    if force or not manifest.summaries_current(inputs):
+        write_summaries(result, outdir, profile, decisions=register is not None)
+        manifest.summaries_written(inputs)
     return result
 
 

@@ -7,10 +7,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from coursereview.criteria import resolve_criteria
+from coursereview.criteria import criteria_sha256
 from coursereview.errors import CourseReviewError, InputError, OutputError
 from coursereview.io import read_bytes, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
+from coursereview.staff.batch.summary import SUMMARIES
 
 MANIFEST = ".coursereview-batch.json"
 MAX_MANIFEST = 256 * 1024 * 1024  # bytes: a manifest remembers about 1 KB per submission
@@ -20,8 +21,10 @@ FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and 
 class Manifest:
     """What earlier runs into one output folder did: the files the batch owns, and each input's result."""
 
-    def __init__(self, path: Path, tool: str, claimed: set[str], entries: dict[str, dict]) -> None:
+    def __init__(self, path: Path, tool: str, claimed: set[str], entries: dict[str, dict],
+                 summaries: dict | None = None) -> None:
         self.path, self.tool, self.claimed, self.entries = path, tool, claimed, entries
+        self.summaries = summaries or {}  # what the registers were last written from, and the files as written
         self._dirty = False
         self._flushed = time.monotonic()
         self._criteria_sha: dict[str | None, str | None] = {}
@@ -34,7 +37,9 @@ class Manifest:
             return cls(path, tool, set(), {})
         try:
             data = json.loads(read_bytes(path, MAX_MANIFEST, "batch manifest").decode("utf-8"))
-            return cls(path, tool, set(data["claimed"]), dict(data["entries"]))
+            summaries = data.get("summaries")
+            return cls(path, tool, set(data["claimed"]), dict(data["entries"]),
+                       summaries if isinstance(summaries, dict) else None)
         except (InputError, ValueError, KeyError, TypeError):  # also a named pipe or a device by that name
             if force:
                 return cls(path, tool, set(), {})
@@ -82,13 +87,24 @@ class Manifest:
         if time.monotonic() - self._flushed >= FLUSH_SECONDS:
             self.flush()
 
+    def summaries_current(self, inputs: str) -> bool:
+        """Return True when the registers were last written from ``inputs`` and are still as written."""
+        return (self.summaries.get("inputs") == inputs and self.summaries.get("tool") == self.tool
+                and self.summaries.get("files") == _stats(self.path.parent, SUMMARIES))
+
+    def summaries_written(self, inputs: str) -> None:
+        """Remember that the registers were just written from ``inputs`` (written to disk at once)."""
+        self.summaries = {"inputs": inputs, "tool": self.tool, "files": _stats(self.path.parent, SUMMARIES)}
+        self._write()
+
     def flush(self) -> None:
         """Write what was recorded since the last write (kept work survives an interruption)."""
         if self._dirty:
             self._write()
 
     def _write(self) -> None:
-        data = {"tool": self.tool, "claimed": sorted(self.claimed), "entries": dict(sorted(self.entries.items()))}
+        data = {"tool": self.tool, "claimed": sorted(self.claimed), "entries": dict(sorted(self.entries.items())),
+                "summaries": self.summaries}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", force=True)
         self._dirty = False
         self._flushed = time.monotonic()
@@ -96,7 +112,15 @@ class Manifest:
     def _current_sha(self, ref: str | None) -> str | None:
         if ref not in self._criteria_sha:
             try:
-                self._criteria_sha[ref] = resolve_criteria(ref).sha256 if ref else None
+                self._criteria_sha[ref] = criteria_sha256(ref) if ref else None
             except CourseReviewError:
                 self._criteria_sha[ref] = None
         return self._criteria_sha[ref]
+
+
+def _stats(folder: Path, names: tuple[str, ...]) -> list[list[int]] | None:
+    """Return each file's size and modification time (ns), or None when one is missing: a file edited or removed."""
+    try:
+        return [[st.st_size, st.st_mtime_ns] for st in ((folder / name).stat() for name in names)]
+    except OSError:
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterable
@@ -24,6 +25,13 @@ def write_summaries(result: BatchResult, outdir: str | Path, profile: Profile | 
     outdir = Path(outdir)
     texts = (summary_csv(result.rows), summary_json(result), summary_html(result, profile, decisions))
     return [write_atomic(outdir / name, text, force=True) for name, text in zip(SUMMARIES, texts, strict=True)]
+
+
+def summaries_key(result: BatchResult, profile_id: str | None, decisions: bool) -> str:
+    """Return what the registers are made from, as one string: every row, the issuing profile, decisions shown."""
+    rows = [row.to_dict() for row in result.rows]
+    return hashlib.sha256(json.dumps([rows, result.outdir, profile_id, decisions], sort_keys=True,
+                                     ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
 def counts(result: BatchResult) -> dict[str, int]:
