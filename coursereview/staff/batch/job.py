@@ -14,7 +14,6 @@ from coursereview.errors import CourseReviewError
 from coursereview.io import is_regular_file, write_atomic
 from coursereview.review import Review
 from coursereview.word.package import DEFAULT_STAMP
-from coursereview.word.safety import MAX_FILE
 
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 
@@ -103,7 +102,7 @@ class BatchResult:
 def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
          stamp: dt.datetime = DEFAULT_STAMP, profile: Profile | None = None) -> list[Job]:
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
-    if profile == load_profile():
+    if profile is not None and profile == load_profile():
         profile = None  # the shipped one: manifests written before profiles existed stay valid
     profile_id = hashlib.sha256(repr(astuple(profile)).encode()).hexdigest() if profile else None
     stems = [f.stem for f in files]
@@ -164,6 +163,8 @@ def _received(path: Path) -> str | None:
 
 
 def _file_sha256(path: Path) -> str | None:
+    from coursereview.word.safety import MAX_FILE  # here: a run that reads no Word file loads no zip reader
+
     if not is_regular_file(path) or path.stat().st_size > MAX_FILE:  # a pipe would block, /dev/zero never end,
         return None  # a huge file take minutes: reading it says why, at once
     try:

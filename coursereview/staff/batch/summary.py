@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -10,7 +9,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from coursereview.documents.profile import Profile
-from coursereview.documents.summary import summary_html as _page
 from coursereview.io import write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, UNREADABLE, BatchResult, Row
 from coursereview.vocabulary import VERDICTS
@@ -47,6 +45,8 @@ def counts(result: BatchResult) -> dict[str, int]:
 def summary_csv(rows: Iterable[Row]) -> str:
     """Return the batch register as CSV (outputs joined with '; ')."""
     out = io.StringIO()
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
@@ -64,4 +64,6 @@ def summary_json(result: BatchResult) -> str:
 
 def summary_html(result: BatchResult, profile: Profile | None = None, decisions: bool = False) -> str:
     """Return the batch register as the staff's HTML dashboard (documents.summary: every value escaped)."""
+    from coursereview.documents.summary import summary_html as _page  # here: a run that writes no page loads none
+
     return _page([r.to_dict() for r in result.rows], counts(result), profile, decisions)
