@@ -241,3 +241,14 @@ def test_a_block_reads_back_with_every_setting_of_its_look() -> None:
     assert p.text == "Plain bold small grey\nnext line"
     assert [(r.bold, r.font.size, str(r.font.color.rgb) if r.font.color.rgb else None) for r in p.runs] == [
         (None, None, None), (True, None, None), (None, Pt(8), "595959")]
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_clean_is_the_same_on_its_quick_path(text: str) -> None:
+    """Plain printable ASCII skips the two patterns; every other text goes through them, with the same result."""
+    from coursereview.word.markup import _NOT_XML, clean
+    from coursereview.wording import shown
+
+    for one in (text, text.encode("ascii", "ignore").decode()):  # also its ASCII alone, to reach the quick path
+        assert clean(one) == shown(_NOT_XML.sub("", one))

@@ -40,7 +40,10 @@ def quoteattr(text: str) -> str:
 
 def clean(text: object) -> str:
     """Return ``text`` as a string without the control characters XML cannot hold, shown safely (wording.shown)."""
-    return shown(_NOT_XML.sub("", str(text)))
+    text = str(text)
+    if text.isascii() and text.isprintable():  # most cells: nothing either pattern could find
+        return text
+    return shown(_NOT_XML.sub("", text))
 
 
 @dataclass(frozen=True)
