@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from coursereview.records import record
+
 Path = tuple  # e.g. ("sessions", 3, "end")
 
 
@@ -31,7 +33,7 @@ def _natural(text: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     """Where a value sits: a text file's line and column, or a place in a Word form."""
 
@@ -39,6 +41,10 @@ class Location:
     line: int | None = None
     column: int | None = None
     where: str | None = None  # e.g. 'sessions table, row 7, column "End"'
+
+    def __init__(self, file: str, line: int | None = None, column: int | None = None, where: str | None = None) -> None:
+        # Written out (a record's own __init__ takes any fields): the YAML reader makes two per value it reads.
+        object.__setattr__(self, "__dict__", {"file": file, "line": line, "column": column, "where": where})
 
     def __str__(self) -> str:
         if self.where:

@@ -6,11 +6,12 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from coursereview.criteria import CriteriaSet
 from coursereview.parsing import exact
+from coursereview.records import record
 from coursereview.schema.model import Session, Submission
 from coursereview.vocabulary import SESSION_KINDS, is_instructional
 from coursereview.wording import fmt
@@ -19,7 +20,7 @@ EARLIEST = 6 * 60  # sessions are held from 6:00 ...
 LATEST = 22 * 60  # ... to 22:00; a time outside is most likely a misreading (1:15 for 1:15 PM)
 
 
-@dataclass(frozen=True)
+@record
 class TrailLine:
     """One session's part in the totals."""
 
@@ -37,7 +38,7 @@ class TrailLine:
     problem: str = ""  # why a session that would count could not be counted (its findings say where), else ""
 
 
-@dataclass(frozen=True)
+@record
 class Tally:
     """Totals of a submission under one criteria set."""
 
@@ -105,7 +106,7 @@ def _floor(value: Fraction, unit: float) -> Fraction:
     return math.floor(value / step) * step
 
 
-@dataclass(frozen=True)
+@record
 class Doubt:
     """Why a session's times as read are in doubt: T005 (an implausible hour) or T006 (before the session above it)."""
 

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -18,6 +18,7 @@ from coursereview.findings import RULES
 from coursereview.intake import MAX_BYTES, Document, parse_head, parse_text, read_bytes
 from coursereview.location import format_path
 from coursereview.parsing import exact
+from coursereview.records import record
 from coursereview.resources import criteria_dir
 from coursereview.schema.adapter import flatten
 from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
@@ -48,7 +49,7 @@ def _title_key(title: str) -> str:
     return text[:end].rstrip(" .:;")
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One configurable criterion: its value, how sure we are of it, and where it comes from."""
 
@@ -64,7 +65,7 @@ class Rule:
         return self.basis == "provisional"
 
 
-@dataclass(frozen=True)
+@record
 class Area:
     """A curriculum area of the criteria set."""
 
@@ -75,7 +76,7 @@ class Area:
     min_hours: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class Points:
     """How contact hours become designation points for a participant."""
 
@@ -86,7 +87,7 @@ class Points:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class CriteriaSet:
     """A versioned, validated criteria set."""
 
