@@ -21,6 +21,7 @@ from coursereview.parsing import exact
 from coursereview.records import record
 from coursereview.resources import criteria_dir
 from coursereview.schema.adapter import flatten
+from coursereview.schema.quick import quick_load
 from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
 
 # Every rule a criteria set may configure, with the type of its value (declared once, in the findings catalog).
@@ -269,11 +270,11 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple, st
     if crowded is not None:  # hundreds of thousands of areas or rules: refused before any schema work
         path, size = crowded
         return {}, [(path, f"{format_path(path) or 'the file'} holds {size} entries; the limit is {MAX_ENTRIES}")]
-    schema = _CriteriaSchema()
+    schema = _criteria_schema()
     problems: list[tuple[tuple, str]] = []
     loaded: dict[str, Any] = {}
     try:
-        loaded = schema.load(data)
+        loaded = quick_load(schema, data)
     except ValidationError as exc:
         for p in flatten(exc.messages, data, schema):
             message = p.message
@@ -418,6 +419,12 @@ _CHOICE = ("id", "version", "kinds", "effective_from", "effective_until")  # wha
 
 
 @functools.cache
+def _criteria_schema() -> Schema:
+    """Return the criteria schema (made once: a schema copies its fields; it keeps nothing between loads)."""
+    return _CriteriaSchema()
+
+
+@functools.cache
 def _choice_schema() -> Schema:
     """Return the criteria schema reduced to the values that choose a set (made once: a schema copies its fields)."""
     return _CriteriaSchema(only=_CHOICE, unknown=EXCLUDE)
@@ -436,7 +443,7 @@ class _Shipped:
         self.raw, self.file = raw, file
         self._set: CriteriaSet | None = None
         try:
-            choice = _choice_schema().load(parse_head(raw, file, _CHOICE))
+            choice = quick_load(_choice_schema(), parse_head(raw, file, _CHOICE))
         except (ValidationError, InputError):
             _build(_parsed(raw, file))  # the whole set fails on the same values: raise CriteriaError with its problem
             raise

@@ -20,6 +20,7 @@ from coursereview.location import SourceMap
 from coursereview.parsing import clean, parse_date, parse_time, twelve_hour
 from coursereview.schema.adapter import Problem, flatten
 from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
+from coursereview.schema.quick import quick_load
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
 from coursereview.wording import Suggestions
 
@@ -213,7 +214,7 @@ def build_submission(document: Document) -> Submission:
     problems: list[Problem] = []
     for attempt in range(6):
         try:
-            loaded = schema.load(data, partial=attempt > 0)
+            loaded = quick_load(schema, data, partial=False) if attempt == 0 else schema.load(data, partial=True)
             break
         except ValidationError as exc:
             if data is document.data:

@@ -1,0 +1,120 @@
+"""quick_load gives what marshmallow's Schema.load gives: the same result, or the same error with every message."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from marshmallow import Schema, ValidationError
+
+from coursereview.criteria.sets import _choice_schema, _criteria_schema
+from coursereview.intake.text import parse_text
+from coursereview.resources import criteria_dir
+from coursereview.schema.quick import _plan, quick_load
+from coursereview.schema.submission import _schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests" / "data").rglob("*.yaml")])
+SUBMISSIONS = [p for p in SUBMISSIONS if not p.name.endswith(".expected.yaml") and "criteria" not in p.name]
+CRITERIA = sorted(criteria_dir().glob("*.yaml"))
+
+
+def _outcome(load: Any) -> tuple[str, Any]:
+    """Return ("ok", result) or ("error", (messages, valid_data)) for one load."""
+    try:
+        return "ok", load()
+    except ValidationError as exc:
+        return "error", (exc.messages, exc.valid_data)
+
+
+def _same(schema: Schema, data: Any, partial: bool | None = None) -> None:
+    expected = _outcome(lambda: schema.load(copy.deepcopy(data), partial=partial))
+    assert _outcome(lambda: quick_load(schema, copy.deepcopy(data), partial=partial)) == expected
+
+
+def _data(path: Path) -> dict[str, Any]:
+    return parse_text(path.read_bytes(), str(path), schema_id=None).data
+
+
+def test_the_quick_walk_reads_every_schema_coursereview_loads() -> None:
+    """Else the comparisons below would compare marshmallow with itself."""
+    for schema in (_schema(), _criteria_schema(), _choice_schema()):
+        assert _plan(schema, None) is not None, type(schema).__name__
+
+
+@pytest.mark.parametrize("path", SUBMISSIONS, ids=[p.name for p in SUBMISSIONS])
+def test_each_submission_loads_as_marshmallow_loads_it(path: Path) -> None:
+    _same(_schema(), _data(path), partial=False)
+
+
+@pytest.mark.parametrize("path", CRITERIA, ids=[p.name for p in CRITERIA])
+def test_each_criteria_set_loads_as_marshmallow_loads_it(path: Path) -> None:
+    data = _data(path)
+    _same(_criteria_schema(), data)
+    _same(_choice_schema(), data)
+
+
+BASE = yaml.safe_load((ROOT / "tests" / "data" / "base-institute.yaml").read_text(encoding="utf-8"))
+ODD_VALUES = [None, "", "  ", "x", "Basic", "2027-13-45", "8:30", "1300", 1300, 8.3, 0, -1, True, [], ["a", None],
+              {}, {"name": "x"}, [{"title": 1}], "\u00a0 padded \u00a0"]
+
+
+def _paths(value: Any, path: tuple = ()) -> list[tuple]:
+    """Return the path of every value inside ``value`` (itself included)."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _paths(item, (*path, i))
+    return found
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw the base institute with a few values replaced, removed or added (unknown keys among them)."""
+    data = copy.deepcopy(BASE)
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(_paths(data)[1:]))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "remove", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(st.sampled_from(ODD_VALUES))
+        elif action == "remove" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(["nickname", "title", "kind", "areas"]))] = draw(st.sampled_from(ODD_VALUES))
+    return data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutated())
+def test_a_submission_with_odd_values_loads_as_marshmallow_loads_it(data: dict[str, Any]) -> None:
+    _same(_schema(), data, partial=False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CRITERIA), st.data())
+def test_a_criteria_set_with_odd_values_loads_as_marshmallow_loads_it(path: Path, draw: st.DataObject) -> None:
+    data = _data(path)
+    target = draw.draw(st.sampled_from(_paths(data)[1:]))
+    parent: Any = data
+    for part in target[:-1]:
+        parent = parent[part]
+    parent[target[-1]] = draw.draw(st.sampled_from(ODD_VALUES))
+    _same(_criteria_schema(), data)
+    _same(_choice_schema(), data)
+
+
+def test_a_partial_load_is_marshmallows() -> None:
+    data = copy.deepcopy(BASE)
+    del data["program"]
+    _same(_schema(), data, partial=True)
