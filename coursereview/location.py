@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 
 from coursereview.records import record
@@ -58,6 +59,47 @@ class Location:
         return (self.file, self.line or 0, self.column or 0, _natural(self.where or ""))
 
 
+class LocationTable(MutableMapping[Path, Location]):
+    """Locations by data path, each made when it is first read: a mapping of paths to Locations.
+
+    A text file's reader records where each of its thousands of values starts, and a check reads a
+    few dozen of those places: making a Location for each would cost a fifth of reading the file.
+    So a reader may record a place in ``marks``, the table's own dict, as (line, column) in the
+    table's ``file``; reading that entry makes it a Location, once. Every other use is that of an
+    ordinary mapping, in the order the entries were made.
+    """
+
+    __slots__ = ("file", "marks")
+
+    def __init__(self, file: str = "") -> None:
+        self.file = file
+        self.marks: dict[Path, Location | tuple[int, int]] = {}
+
+    def __getitem__(self, path: Path) -> Location:
+        entry = self.marks[path]
+        if entry.__class__ is tuple:
+            entry = self.marks[path] = Location(self.file, *entry)  # type: ignore[misc]
+        return entry  # type: ignore[return-value]
+
+    def __setitem__(self, path: Path, location: Location) -> None:
+        self.marks[path] = location
+
+    def __delitem__(self, path: Path) -> None:
+        del self.marks[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.marks
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.marks)
+
+    def __len__(self) -> int:
+        return len(self.marks)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
 @dataclass
 class SourceMap:
     """Locations of every value (and every mapping key) in one loaded document.
@@ -69,15 +111,19 @@ class SourceMap:
     form's "End date"); ``style`` says how the source writes values ("yaml", or "form" for a
     Word form), so that hints can say how to write them there. ``derived`` holds the paths of
     values the reader made rather than read (a date carried down from the row above, an id made
-    from a name); their location is where the value they come from was typed.
+    from a name); their location is where the value they come from was typed. ``values`` and
+    ``keys`` are LocationTables: a reader of text records its places there as marks.
     """
 
     file: str
-    values: dict[Path, Location] = field(default_factory=dict)
-    keys: dict[Path, Location] = field(default_factory=dict)
+    values: LocationTable = field(default_factory=LocationTable)
+    keys: LocationTable = field(default_factory=LocationTable)
     labels: dict[Path, str] = field(default_factory=dict)
     style: str = "yaml"
     derived: set[Path] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.values.file = self.keys.file = self.file  # the file of every Location the tables make
 
     def value(self, path: Path) -> Location:
         """Return the location of the value at ``path`` (or of its nearest located ancestor)."""
@@ -95,7 +141,7 @@ class SourceMap:
         path = tuple(path)
         return self.labels.get(path) or format_path(path)
 
-    def _nearest(self, table: dict[Path, Location], path: Path) -> Location:
+    def _nearest(self, table: LocationTable, path: Path) -> Location:
         while path:
             if path in table:
                 return table[path]

@@ -21,6 +21,7 @@ MAX_NODES = 100_000  # values in one file, aliases expanded: a 5,000-session pro
 MAX_EXPANDED = 4 * 1024 * 1024  # characters of text (keys and values) the data may hold once aliases are expanded
 
 _STD = "tag:yaml.org,2002:"
+_STR = _STD + "str"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
@@ -194,7 +195,7 @@ def _parse_yaml(text: str, file: str, until: frozenset[str] = frozenset()) -> tu
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     try:
-        builder = _Builder(sources, until)
+        builder = _Builder(sources, until, search_all=not until and _BAD_CHAR.search(text) is not None)
         return builder.build(loader), sources, builder.bad
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
@@ -224,10 +225,10 @@ _DOCUMENT, _STREAM_END = yaml.DocumentStartEvent, yaml.StreamEndEvent
 
 
 class _Frame:
-    __slots__ = ("container", "mapping", "path", "key", "anchor", "start", "size")
+    __slots__ = ("container", "mapping", "path", "key", "keypath", "anchor", "start", "size")
 
     def __init__(self, container: Any, path: tuple, anchor: str | None, start: int, size: int) -> None:
-        self.container, self.path, self.key, self.anchor = container, path, _NO_KEY, anchor
+        self.container, self.path, self.key, self.keypath, self.anchor = container, path, _NO_KEY, path, anchor
         self.mapping = isinstance(container, dict)
         self.start, self.size = start, size  # nodes and text size when the container began
 
@@ -236,12 +237,15 @@ class _Builder:
     """Turn a YAML event stream into dicts, lists and scalars, recording where each value starts.
 
     ``bad`` is set to (path, character) for the first text (a key or a string value, in reading
-    order) that holds a character ``check_text`` refuses: the same text, the same path.
+    order) that holds a character ``check_text`` refuses: the same text, the same path. Only a
+    double-quoted scalar can hold a character its source text does not (an escape such as ``\\e``),
+    so the others are searched only when ``search_all``: the source text holds such a character.
     """
 
-    def __init__(self, sources: SourceMap, until: frozenset[str] = frozenset()) -> None:
+    def __init__(self, sources: SourceMap, until: frozenset[str] = frozenset(), search_all: bool = True) -> None:
         self.sources = sources
         self.until = until
+        self.search_all = search_all
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
         self.root: Any = _NO_KEY
@@ -249,8 +253,9 @@ class _Builder:
 
     def build(self, loader: Any) -> Any:
         """Return the document's data; every event is taken in one loop (a value costs what it must)."""
-        file, keys, values = self.sources.file, self.sources.keys, self.sources.values
-        stack, anchors, until, bad_char = self.stack, self.anchors, self.until, _BAD_CHAR.search
+        file, keys, values = self.sources.file, self.sources.keys.marks, self.sources.values.marks  # (line, column)
+        stack, anchors, until, bad_char, search_all = self.stack, self.anchors, self.until, _BAD_CHAR.search, \
+            self.search_all
         top: _Frame | None = None
         bad: tuple[tuple, str] | None = None
         documents = nodes = aliases = size = 0  # size: characters of keys and scalar values, aliases expanded
@@ -260,54 +265,59 @@ class _Builder:
             kind = event.__class__
             if kind is _SCALAR or kind is _ALIAS or kind is _MAPPING or kind is _SEQUENCE:
                 mark = event.start_mark
-                where = Location(file, mark.line + 1, mark.column + 1)
+                where = (mark.line + 1, mark.column + 1)  # line and column: a Location once read (LocationTable)
                 if top is not None and top.mapping and top.key is _NO_KEY:  # a mapping's key
                     if kind is not _SCALAR:
-                        raise InputError(where, "a mapping key must be plain text")
-                    key = str(event.value)
+                        raise _refused(file, where, "a mapping key must be plain text")
+                    key = event.value  # a str, as every scalar's value
                     if key == "<<" and not event.style:
-                        raise InputError(where, "YAML merge keys ('<<') are not supported; write the keys out")
+                        raise _refused(file, where, "YAML merge keys ('<<') are not supported; write the keys out")
                     if key in top.container:
-                        raise InputError(where, f"duplicate key {key!r}")
+                        raise _refused(file, where, f"duplicate key {key!r}")
                     top.key = key
-                    keys[top.path + (key,)] = where
+                    top.keypath = top.path + (key,)
+                    keys[top.keypath] = where
                     size += len(key)
-                    if bad is None and bad_char(key):
+                    if bad is None and (search_all or event.style == '"') and bad_char(key):
                         bad = (top.path, bad_char(key).group())  # type: ignore[union-attr]
                     continue
                 if top is None:
                     path: tuple = ()
                 elif top.mapping:
-                    path = top.path + (top.key,)
+                    path = top.keypath
                 else:
                     path = top.path + (len(top.container),)
                 values[path] = where
                 nodes += 1
                 if nodes > MAX_NODES:
-                    raise InputError(where, f"more than {MAX_NODES} values; the file is too large to check")
+                    raise _refused(file, where, f"more than {MAX_NODES} values; the file is too large to check")
                 if kind is _ALIAS:
                     aliases += 1
                     if aliases > MAX_ALIASES:
-                        raise InputError(where, f"more than {MAX_ALIASES} YAML aliases")
+                        raise _refused(file, where, f"more than {MAX_ALIASES} YAML aliases")
                     if event.anchor not in anchors:
-                        raise InputError(where, f"unknown or recursive YAML alias *{event.anchor}")
+                        raise _refused(file, where, f"unknown or recursive YAML alias *{event.anchor}")
                     value, count, length = anchors[event.anchor]
                     nodes += count
                     size += length
                     if nodes > MAX_NODES or size > MAX_EXPANDED:
-                        raise InputError(where, "YAML aliases expand to too much data")
+                        raise _refused(file, where, "YAML aliases expand to too much data")
                 elif event.tag not in _TAGS:
-                    raise InputError(where, f"YAML tag {event.tag!r} is not allowed")
+                    raise _refused(file, where, f"YAML tag {event.tag!r} is not allowed")
                 elif kind is _SCALAR:
-                    value = _scalar(event)
-                    size += len(event.value)
+                    text, style = event.value, event.style
+                    if style or event.tag == _STR or not (text in _NULL or text in _BOOL or text[0] in _NUMBER_START):
+                        value = text  # what _scalar returns for it, known without the call
+                    else:
+                        value = _scalar(event)
+                    size += len(text)
                     if event.anchor:
-                        anchors[event.anchor] = (value, 1, len(event.value))
-                    if bad is None and value.__class__ is str and bad_char(value):
+                        anchors[event.anchor] = (value, 1, len(text))
+                    if bad is None and (search_all or style == '"') and value.__class__ is str and bad_char(value):
                         bad = (path, bad_char(value).group())  # type: ignore[union-attr]
                 else:
                     if len(stack) >= MAX_DEPTH:
-                        raise InputError(where, f"nesting deeper than {MAX_DEPTH} levels")
+                        raise _refused(file, where, f"nesting deeper than {MAX_DEPTH} levels")
                     value = {} if kind is _MAPPING else []
                 if top is None:
                     self.root = value
@@ -340,10 +350,15 @@ class _Builder:
         return self.root
 
 
+def _refused(file: str, where: tuple[int, int], message: str) -> InputError:
+    """Return the InputError ``message`` at line and column ``where`` of ``file``."""
+    return InputError(Location(file, *where), message)
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     """Resolve a scalar like YAML 1.2's core schema: times and dates stay text for the schema."""
     value = event.value
-    if event.style or event.tag == _STD + "str":
+    if event.style or event.tag == _STR:
         return value
     if value in _NULL:
         return None
