@@ -10,13 +10,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from coursereview.criteria.sets import _choice_schema, _criteria_schema
 from coursereview.intake.text import parse_text
+from coursereview.parsing import clean
 from coursereview.resources import criteria_dir
 from coursereview.schema.quick import _plan, quick_load
-from coursereview.schema.submission import _schema
+from coursereview.schema.submission import Text, TextList, _schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests" / "data").rglob("*.yaml")])
@@ -61,7 +62,7 @@ def test_each_criteria_set_loads_as_marshmallow_loads_it(path: Path) -> None:
 
 BASE = yaml.safe_load((ROOT / "tests" / "data" / "base-institute.yaml").read_text(encoding="utf-8"))
 ODD_VALUES = [None, "", "  ", "x", "Basic", "2027-13-45", "8:30", "1300", 1300, 8.3, 0, -1, True, [], ["a", None],
-              {}, {"name": "x"}, [{"title": 1}], "\u00a0 padded \u00a0"]
+              {}, {"name": "x"}, [{"title": 1}], "\u00a0 padded \u00a0", ["", " x  y ", "\u00a0"], [1, "p1"]]
 
 
 def _paths(value: Any, path: tuple = ()) -> list[tuple]:
@@ -87,11 +88,12 @@ def _mutated(draw: st.DrawFn) -> dict[str, Any]:
             parent = parent[part]
         action = draw(st.sampled_from(["replace", "remove", "add"]))
         if action == "replace":
-            parent[path[-1]] = draw(st.sampled_from(ODD_VALUES))
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))  # later draws may change it
         elif action == "remove" and isinstance(parent, dict):
             del parent[path[-1]]
         elif isinstance(parent, dict):
-            parent[draw(st.sampled_from(["nickname", "title", "kind", "areas"]))] = draw(st.sampled_from(ODD_VALUES))
+            key = draw(st.sampled_from(["nickname", "title", "kind", "areas"]))
+            parent[key] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
     return data
 
 
@@ -109,7 +111,7 @@ def test_a_criteria_set_with_odd_values_loads_as_marshmallow_loads_it(path: Path
     parent: Any = data
     for part in target[:-1]:
         parent = parent[part]
-    parent[target[-1]] = draw.draw(st.sampled_from(ODD_VALUES))
+    parent[target[-1]] = copy.deepcopy(draw.draw(st.sampled_from(ODD_VALUES)))
     _same(_criteria_schema(), data)
     _same(_choice_schema(), data)
 
@@ -118,3 +120,22 @@ def test_a_partial_load_is_marshmallows() -> None:
     data = copy.deepcopy(BASE)
     del data["program"]
     _same(_schema(), data, partial=True)
+
+
+TEXTS = ["Ethics", "  Ethics  in\u00a0the\u202foffice ", "", "   ", "\u00a0", "p1", "Karen Olson, MMC", "line\nbreak"]
+
+
+@pytest.mark.parametrize("value", [*TEXTS, TEXTS, TEXTS[2:5], ["p1", "p2"]], ids=repr)
+def test_text_and_text_list_read_a_string_as_marshmallows_string_and_list_fields_do(value: Any) -> None:
+    """Text and TextList read a str (and a list of them) themselves; what they read is what the general path reads."""
+
+    def general(text: str) -> str | None:
+        return clean(fields.String()._deserialize(text, None, None)) or None
+
+    if isinstance(value, str):
+        assert Text()._deserialize(value, None, None) == general(value)
+        value = [value]
+    text_list = TextList()
+    assert text_list._deserialize(value, None, None) == tuple(
+        v for v in fields.List._deserialize(text_list, value, None, None) if v)
+    assert text_list._deserialize(value, None, None) == tuple(t for t in map(general, value) if t)
