@@ -29,7 +29,7 @@ _WORDS = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?
 
 def clean(text: str) -> str:
     """Return ``text`` with non-breaking and repeated spaces collapsed and ends trimmed."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return " ".join(text.split())  # str.split() splits at every Unicode space, no-break spaces (U+00A0, U+202F) too
 
 
 def _typed(value: object) -> str | None:

@@ -58,17 +58,23 @@ class Choice(fields.String):
 
 def is_blank(value: Any) -> bool:
     """Return whether ``value`` is no value at all: null, or a string of only spaces."""
-    return value is None or (isinstance(value, str) and not clean(value))
+    return value is None or (isinstance(value, str) and not value.strip())  # strip() drops what clean() drops
 
 
 class Text(fields.String):
     """A string field that also takes numbers (people type ``title: 2027``) and trims spaces."""
 
+    @staticmethod
+    def read(text: str) -> str | None:
+        """Return what the field reads from the string ``text``: its words, or None when it has none."""
+        return clean(text) or None
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
+        if value.__class__ is str:  # the usual case; what fields.String makes of a str is the str
+            return Text.read(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        text = super()._deserialize(value, attr, data, **kwargs)
-        return clean(text) or None
+        return Text.read(super()._deserialize(value, attr, data, **kwargs))
 
 
 class TextList(fields.List):
@@ -80,6 +86,8 @@ class TextList(fields.List):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:  # type: ignore[override]
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             value = [value]
+        if value.__class__ is list and all(item.__class__ is str for item in value):  # the usual case
+            return tuple(text for text in map(Text.read, value) if text)  # what the inner Text field reads
         return tuple(v for v in super()._deserialize(value, attr, data, **kwargs) if v)
 
 
@@ -123,8 +131,8 @@ class _Strict(Schema):
     @pre_load
     def _drop_nulls(self, data: Any, **kwargs: Any) -> Any:
         """Treat ``key:`` with no value (or only spaces) as absent, as a person filling in a template means it."""
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not is_blank(v)}
+        if isinstance(data, dict):  # is_blank, written out: it runs for every value
+            return {k: v for k, v in data.items() if not (v is None or (isinstance(v, str) and not v.strip()))}
         return data
 
 
