@@ -50,6 +50,9 @@ def parse_time(value: object) -> dt.time | None:
     text = _typed(value)
     if text is None:
         return None
+    if len(text) == 5 and text[2] == ":" and text[:2].isdecimal() and text[3:].isdecimal():
+        hour, minute = int(text[:2]), int(text[3:])  # "13:30", the way most times are written: as _TIME reads it
+        return dt.time(hour, minute) if hour <= 23 and minute <= 59 else None
     if _NOON.match(text):
         return dt.time(12, 0)
     if _MIDNIGHT.match(text):

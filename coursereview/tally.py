@@ -238,7 +238,7 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
             day_minutes[s.date] = day_minutes.get(s.date, 0) + counted
         trail.append(TrailLine(
             index=s.index, title=s.label, date=s.date,
-            start=s.start.strftime("%H:%M") if s.start else "?", end=s.end.strftime("%H:%M") if s.end else "?",
+            start=_clock(s.start), end=_clock(s.end),
             kind=s.kind, area=s.area, track=s.track, scheduled=s.minutes, counted=counted, note=note,
             problem=problem,
         ))
@@ -262,6 +262,11 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
         uncounted=tuple(kind for kind, counted in criteria.counts.items() if not counted),
         doubtful=doubtful,
     )
+
+
+def _clock(time: dt.time | None) -> str:
+    """Return ``time`` as HH:MM (what strftime("%H:%M") writes, without its format parsing), "?" for None."""
+    return f"{time.hour:02d}:{time.minute:02d}" if time else "?"
 
 
 def _not_counted(s: Session, criteria: CriteriaSet, doubtful: dict[int, Doubt]) -> tuple[str, str]:

@@ -1,8 +1,9 @@
-"""quick_load gives what marshmallow's Schema.load gives: the same result, or the same error with every message."""
+"""The validate path's shortcuts give what the general path gives: quick_load what Schema.load does, and the rest."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,11 @@ from marshmallow import Schema, ValidationError, fields
 
 from coursereview.criteria.sets import _choice_schema, _criteria_schema
 from coursereview.intake.text import parse_text
-from coursereview.parsing import clean
+from coursereview.parsing import clean, parse_time
 from coursereview.resources import criteria_dir
 from coursereview.schema.quick import _plan, quick_load
 from coursereview.schema.submission import Text, TextList, _schema
+from coursereview.tally import _clock
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests" / "data").rglob("*.yaml")])
@@ -139,3 +141,18 @@ def test_text_and_text_list_read_a_string_as_marshmallows_string_and_list_fields
     assert text_list._deserialize(value, None, None) == tuple(
         v for v in fields.List._deserialize(text_list, value, None, None) if v)
     assert text_list._deserialize(value, None, None) == tuple(t for t in map(general, value) if t)
+
+
+def test_parse_times_shortcut_for_hh_mm_reads_as_the_pattern_does() -> None:
+    """A time such as 13:30 is read without the patterns; 13.30 still goes through them and must mean the same."""
+    pairs = [f"{h:02d}{{}}{m:02d}" for h in range(100) for m in range(100)]
+    pairs += ["\u0660\u0668{}\u0663\u0660", "1\u00b2{}30"]  # Arabic-Indic digits are digits; a superscript is not
+    for pair in pairs:
+        assert parse_time(pair.format(":")) == parse_time(pair.format(".")), pair
+
+
+def test_the_tallys_clock_writes_what_strftime_writes() -> None:
+    for minute in range(24 * 60):
+        time = dt.time(*divmod(minute, 60))
+        assert _clock(time) == time.strftime("%H:%M")
+    assert _clock(None) == "?"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -269,30 +268,38 @@ def _check_sizes(document: Document) -> None:
         if isinstance(items, list) and len(items) > limit:
             raise InputError(document.sources.value((key,)),
                              f"{len(items)} {key}; the limit is {limit} (split the program into parts)")
-    for path, value in _inner_lists(data):
-        if len(value) > MAX_ITEMS:
-            where, label = document.sources.value(path), document.sources.label(path)
-            raise InputError(where, f"{label} lists {len(value)} items; the limit is {MAX_ITEMS}")
+    found = _long_list(data)
+    if found is not None:
+        path, value = found
+        where, label = document.sources.value(path), document.sources.label(path)
+        raise InputError(where, f"{label} lists {len(value)} items; the limit is {MAX_ITEMS}")
 
 
-def _inner_lists(data: dict[str, Any]) -> Iterator[tuple[tuple, list]]:
-    """Yield (path, list) for each list inside the provider, the program, an instructor or a session."""
+def _long_list(data: dict[str, Any]) -> tuple[tuple, list] | None:
+    """Return (path, list) for the first list longer than MAX_ITEMS inside one item, else None.
+
+    The items are the provider, the program, each instructor and each session, in that order;
+    within one, its keys' order and the mappings inside it.
+    """
     for key in ("provider", "program"):
-        if isinstance(data.get(key), dict):
-            yield from _lists_in(data[key], (key,))
+        if isinstance(data.get(key), dict) and (found := _long_in(data[key], (key,))) is not None:
+            return found
     for key in _LISTS:
         items = data.get(key)
         for i, item in enumerate(items if isinstance(items, list) else ()):
-            if isinstance(item, dict):
-                yield from _lists_in(item, (key, i))
+            if isinstance(item, dict) and (found := _long_in(item, (key, i))) is not None:
+                return found
+    return None
 
 
-def _lists_in(mapping: dict[str, Any], path: tuple) -> Iterator[tuple[tuple, list]]:
+def _long_in(mapping: dict[str, Any], path: tuple) -> tuple[tuple, list] | None:
     for key, value in mapping.items():
         if isinstance(value, list):
-            yield path + (key,), value
-        elif isinstance(value, dict):
-            yield from _lists_in(value, path + (key,))
+            if len(value) > MAX_ITEMS:
+                return path + (key,), value
+        elif isinstance(value, dict) and (found := _long_in(value, path + (key,))) is not None:
+            return found
+    return None
 
 
 @functools.cache
