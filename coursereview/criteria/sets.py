@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import math
 import re
 from dataclasses import field
@@ -16,6 +15,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from coursereview.errors import CriteriaError, InputError
 from coursereview.findings import RULES
 from coursereview.intake import MAX_BYTES, Document, parse_head, parse_text, read_bytes
+from coursereview.io import content_hash
 from coursereview.location import format_path
 from coursereview.parsing import exact
 from coursereview.records import record
@@ -459,7 +459,7 @@ class _Shipped:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+        return content_hash(self.raw)
 
     @property
     def criteria(self) -> CriteriaSet:
@@ -495,7 +495,7 @@ def criteria_source(criteria: CriteriaSet) -> bytes:
         raw = (criteria_dir() / FsPath(shipped.file).name).read_bytes() if shipped else _read(FsPath(criteria.file))
     except OSError as exc:
         raise CriteriaError(f"{criteria.file}: cannot read criteria set: {exc.strerror or exc}") from None
-    if hashlib.sha256(raw).hexdigest() != criteria.sha256:
+    if content_hash(raw) != criteria.sha256:
         raise CriteriaError(f"{criteria.file}: changed since it was read; show it again")
     return raw
 

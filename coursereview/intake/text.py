@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Collection
@@ -12,6 +11,7 @@ import yaml
 
 from coursereview.errors import InputError
 from coursereview.intake.document import Document
+from coursereview.io import content_hash
 from coursereview.location import Location, SourceMap, line_column
 from coursereview.vocabulary import SCHEMA_ID
 
@@ -35,7 +35,7 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
 
     ``schema_id`` is the value the ``schema`` key must have when present (None: not checked).
     """
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = content_hash(raw)
     text = decode(raw, file)
     if not text.strip():
         raise InputError(Location(file, 1, 1), "file is empty")
