@@ -69,7 +69,8 @@ def _init(cls: type, names: tuple[str, ...], template: dict[str, Any],
     """Return the ``__init__`` of a record with fields ``names``: by position or keyword, defaults filled in."""
     count = len(names)
     allowed = frozenset(names)
-    required = tuple(name for name, value in template.items() if value is dataclasses.MISSING)
+    required = [name for name, value in template.items() if value is dataclasses.MISSING]
+    by_keyword = [frozenset(required) - set(names[:n]) for n in range(count + 1)]  # after n positional arguments
     set_dict = object.__setattr__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -82,9 +83,8 @@ def _init(cls: type, names: tuple[str, ...], template: dict[str, Any],
             if not allowed.issuperset(kwargs) or (args and not kwargs.keys().isdisjoint(names[:len(args)])):
                 _bind(cls, names, template, args, kwargs)
             values.update(kwargs)
-        for name in required:
-            if values[name] is dataclasses.MISSING:
-                _bind(cls, names, template, args, kwargs)
+        if not kwargs.keys() >= by_keyword[len(args)]:  # a required field given neither way
+            _bind(cls, names, template, args, kwargs)
         for name, factory in factories:
             if values[name] is _FACTORY:
                 values[name] = factory()

@@ -227,19 +227,19 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     area_minutes: dict[str, int] = {a.id: 0 for a in criteria.areas}
     day_minutes: dict[dt.date, int] = {}
     for s in order:
-        counted = 0
+        counted, minutes = 0, s.minutes
         note, problem = _not_counted(s, criteria, doubtful)
         if not note and s.date is not None:  # no note: timed, so dated
             counted, covered[s.date] = _add_interval(covered.get(s.date), s.start_minute, s.end_minute)
-            note = "" if counted == s.minutes else (
-                f"{s.minutes - counted} minutes run alongside other sessions and are counted once")
+            note = "" if counted == minutes else (
+                f"{minutes - counted} minutes run alongside other sessions and are counted once")
             if s.area:
-                area_minutes[s.area] = area_minutes.get(s.area, 0) + s.minutes
+                area_minutes[s.area] = area_minutes.get(s.area, 0) + minutes
             day_minutes[s.date] = day_minutes.get(s.date, 0) + counted
         trail.append(TrailLine(
             index=s.index, title=s.label, date=s.date,
             start=_clock(s.start), end=_clock(s.end),
-            kind=s.kind, area=s.area, track=s.track, scheduled=s.minutes, counted=counted, note=note,
+            kind=s.kind, area=s.area, track=s.track, scheduled=minutes, counted=counted, note=note,
             problem=problem,
         ))
     total = sum(day_minutes.values())
