@@ -79,41 +79,41 @@ def _paths(value: Any, path: tuple = ()) -> list[tuple]:
     return found
 
 
-@st.composite
-def _mutated(draw: st.DrawFn) -> dict[str, Any]:
-    """Draw the base institute with a few values replaced, removed or added (unknown keys among them)."""
-    data = copy.deepcopy(BASE)
-    for _ in range(draw(st.integers(1, 4))):
+def _mutate(data: Any, draw: Any, times: int, keys: list[str]) -> Any:
+    """Replace, remove, add or rename a value ``times`` times (added keys are drawn from ``keys``)."""
+    for _ in range(times):
         path = draw(st.sampled_from(_paths(data)[1:]))
         parent = data
         for part in path[:-1]:
             parent = parent[part]
-        action = draw(st.sampled_from(["replace", "remove", "add"]))
+        action = draw(st.sampled_from(["replace", "remove", "add", "rename"]))
         if action == "replace":
             parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))  # later draws may change it
         elif action == "remove" and isinstance(parent, dict):
             del parent[path[-1]]
-        elif isinstance(parent, dict):
-            key = draw(st.sampled_from(["nickname", "title", "kind", "areas"]))
-            parent[key] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(keys))] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
+        elif action == "rename" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(keys))] = parent.pop(path[-1])
     return data
 
 
+SUBMISSION_KEYS = ["nickname", "title", "kind", "areas", "Title", "start"]
+CRITERIA_KEYS = ["nickname", "title", "program.min_hours", "session.no_such_rule", "instruction", "lunch", "value",
+                 "basis", "minutes", "Government"]
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_mutated())
-def test_a_submission_with_odd_values_loads_as_marshmallow_loads_it(data: dict[str, Any]) -> None:
+@given(st.data())
+def test_a_submission_with_odd_values_loads_as_marshmallow_loads_it(draw: st.DataObject) -> None:
+    data = _mutate(copy.deepcopy(BASE), draw.draw, draw.draw(st.integers(1, 4)), SUBMISSION_KEYS)
     _same(_schema(), data, partial=False)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(CRITERIA), st.data())
 def test_a_criteria_set_with_odd_values_loads_as_marshmallow_loads_it(path: Path, draw: st.DataObject) -> None:
-    data = _data(path)
-    target = draw.draw(st.sampled_from(_paths(data)[1:]))
-    parent: Any = data
-    for part in target[:-1]:
-        parent = parent[part]
-    parent[target[-1]] = copy.deepcopy(draw.draw(st.sampled_from(ODD_VALUES)))
+    data = _mutate(_data(path), draw.draw, draw.draw(st.integers(1, 3)), CRITERIA_KEYS)
     _same(_criteria_schema(), data)
     _same(_choice_schema(), data)
 

@@ -72,13 +72,33 @@ class _Plan:
             if name not in data:
                 continue  # not required: marshmallow leaves it out (no field has a load_default)
             value = data[name]
-            if value is None:
-                raise _Unsure  # null is refused ("Field may not be null.") unless allowed: marshmallow says which
+            if value is None:  # null is the value itself where the field allows it (no validator sees it)
+                if not field.allow_none:
+                    raise _Unsure  # refused ("Field may not be null."): marshmallow says so
+                result[name] = None
+                continue
             if how == "leaf":
                 value = field._deserialize(value, name, data) if partial is None else \
                     field._deserialize(value, name, data, partial=partial)
             elif how == "nested":
                 value = sub.load(value, partial)
+            elif how == "mapping":  # a Dict: each key and value read by its field, as Mapping._deserialize does
+                if value.__class__ is not dict:
+                    raise _Unsure
+                key_field, value_field, value_plan = sub
+                mapped = {}
+                for key, item in value.items():
+                    if key is None or item is None:
+                        raise _Unsure
+                    key = _read(key_field, key, partial)
+                    if value_plan is None:
+                        item = _read(value_field, item, partial)
+                    else:
+                        item = value_plan.load(item, partial)
+                        for validator in value_field.validators:
+                            validator(item)
+                    mapped[key] = item
+                value = mapped
             else:  # a list of nested items
                 if value.__class__ is not list:
                     raise _Unsure
@@ -98,6 +118,15 @@ class _Plan:
         for hook in self.after:
             result = hook(result, many=False, partial=partial, unknown=self.unknown)
         return result
+
+
+def _read(field: fields.Field, value: Any, partial: bool | None) -> Any:
+    """Return what ``field`` reads from ``value`` inside a Dict or List (no key, no data), its validators passed."""
+    value = field._deserialize(value, None, None) if partial is None else \
+        field._deserialize(value, None, None, partial=partial)
+    for validator in field.validators:
+        validator(value)
+    return value
 
 
 _PLANS: weakref.WeakKeyDictionary[Schema, dict[str | None, _Plan | None]] = weakref.WeakKeyDictionary()
@@ -126,9 +155,12 @@ def _make_plan(schema: Schema, unknown: str) -> _Plan | None:
         if field.data_key is not None or field.attribute is not None or field.load_default is not missing \
                 or field.pre_load or field.post_load:
             return None
-        how, sub = "leaf", None
+        how: str = "leaf"
+        sub: Any = None
         if type(field) is fields.Nested:
             how, sub = "nested", _nested_plan(field)
+        elif type(field) is fields.Dict and field.key_field is not None and field.value_field is not None:
+            how, sub = "mapping", _mapping_plan(field)
         elif type(field) is fields.List and type(field.inner) is fields.Nested:
             how, sub = "list", _nested_plan(field.inner)
             inner = field.inner
@@ -144,3 +176,14 @@ def _nested_plan(field: fields.Nested) -> _Plan | None:
     if field.many or not isinstance(field.schema, Schema):
         return None
     return _plan(field.schema, field.unknown)
+
+
+def _mapping_plan(field: fields.Dict) -> tuple[fields.Field, fields.Field, _Plan | None] | None:
+    """Return the Dict's key field, value field and the value's plan (None: a value is read by its field's code)."""
+    key_field, value_field = field.key_field, field.value_field
+    if key_field is None or value_field is None or any(f.pre_load or f.post_load for f in (key_field, value_field)):
+        return None
+    if type(value_field) is not fields.Nested:
+        return key_field, value_field, None
+    value_plan = _nested_plan(value_field)
+    return (key_field, value_field, value_plan) if value_plan is not None else None
