@@ -28,8 +28,9 @@ from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERIT
 RULE_TYPES: dict[str, str] = {rule.id: rule.value_type for rule in RULES.values()}
 
 
-_ID_FIRST = re.compile(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)")  # "clerk-role - Role of the Clerk"
-_ID_LAST = re.compile(r"\(([a-z][a-z0-9-]*)\)$")  # "Role of the Clerk (clerk-role)"
+# Compiled when first used (an area given by its id or title never needs them): the re module keeps them.
+_ID_FIRST = r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)"  # "clerk-role - Role of the Clerk"
+_ID_LAST = r"\(([a-z][a-z0-9-]*)\)$"  # "Role of the Clerk (clerk-role)"
 
 
 def _title_key(title: str) -> str:
@@ -138,7 +139,7 @@ class CriteriaSet:
         key = " ".join(text.lower().split())
         if key in self._title_index:
             return self._title_index[key]
-        m = _ID_FIRST.match(key) or _ID_LAST.search(key)
+        m = re.match(_ID_FIRST, key) or re.search(_ID_LAST, key)
         if m and self.area(m[1]) is not None:
             return m[1]
         return self._title_index.get(_title_key(text))
