@@ -45,6 +45,10 @@ def record(cls: type[T]) -> type[T]:
     if len(fields) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]  # an InitVar or a ClassVar
         raise TypeError(f"{cls.__qualname__}: a record has no InitVar or ClassVar pseudo-fields")
     names = tuple(f.name for f in fields)
+    required = [f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if tuple(required) != names[:len(required)]:  # what dataclass's __init__ refuses
+        later = next(name for name in required if names.index(name) >= len(required))
+        raise TypeError(f"non-default argument {later!r} follows default argument")
     compared = tuple(f.name for f in fields if f.compare)
     hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
     shown = tuple(f.name for f in fields if f.repr)
@@ -69,8 +73,8 @@ def _init(cls: type, names: tuple[str, ...], template: dict[str, Any],
     """Return the ``__init__`` of a record with fields ``names``: by position or keyword, defaults filled in."""
     count = len(names)
     allowed = frozenset(names)
-    required = [name for name, value in template.items() if value is dataclasses.MISSING]
-    by_keyword = [frozenset(required) - set(names[:n]) for n in range(count + 1)]  # after n positional arguments
+    required = sum(value is dataclasses.MISSING for value in template.values())  # the first fields, as in a dataclass
+    by_keyword = [frozenset(names[n:required]) for n in range(count + 1)]  # still to come after n positional ones
     set_dict = object.__setattr__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:

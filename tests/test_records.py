@@ -121,7 +121,8 @@ def _define(body: dict[str, Any], annotations: dict[str, Any], doc: str | None =
     ({"a": field(kw_only=True, default=0)}, {"a": "int"}, "Doc.", "__init__"),
     ({}, {"a": "int", "b": dataclasses.InitVar(int)}, "Doc.", "InitVar"),
     ({}, {"a": "int", "b": ClassVar[int]}, "Doc.", "ClassVar"),
-], ids=["no docstring", "post_init", "own eq", "init=False", "kw_only", "InitVar", "ClassVar"])
+    ({"a": 0}, {"a": "int", "b": "int"}, "Doc.", "non-default argument 'b' follows default argument"),
+], ids=["no docstring", "post_init", "own eq", "init=False", "kw_only", "InitVar", "ClassVar", "default first"])
 def test_what_a_record_does_not_do_is_refused_when_it_is_defined(body: dict[str, Any], annotations: dict[str, Any],
                                                                   doc: str | None, message: str) -> None:
     with pytest.raises(TypeError, match=message):
