@@ -48,12 +48,13 @@ def parse_time(value: object) -> dt.time | None:
     """
     if isinstance(value, dt.time):
         return value
-    text = _typed(value)
+    text = value if isinstance(value, str) and len(value) == 5 else _typed(value)  # 13:30: nothing to clean
     if text is None:
         return None
     if len(text) == 5 and text[2] == ":" and text[:2].isdecimal() and text[3:].isdecimal():
         hour, minute = int(text[:2]), int(text[3:])  # "13:30", the way most times are written: as _TIME reads it
         return dt.time(hour, minute) if hour <= 23 and minute <= 59 else None
+    text = clean(text)  # as _typed has it (clean twice is clean once)
     if re.match(_NOON, text, _I):
         return dt.time(12, 0)
     if re.match(_MIDNIGHT, text, _I):

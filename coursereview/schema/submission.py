@@ -66,11 +66,11 @@ class Text(fields.String):
     @staticmethod
     def read(text: str) -> str | None:
         """Return what the field reads from the string ``text``: its words, or None when it has none."""
-        return clean(text) or None
+        return " ".join(text.split()) or None  # clean(text), written out: it runs for most values of a file
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
         if value.__class__ is str:  # the usual case; what fields.String makes of a str is the str
-            return Text.read(value)
+            return " ".join(value.split()) or None  # Text.read(value), written out
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         return Text.read(super()._deserialize(value, attr, data, **kwargs))
@@ -85,8 +85,15 @@ class TextList(fields.List):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:  # type: ignore[override]
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             value = [value]
-        if value.__class__ is list and all(item.__class__ is str for item in value):  # the usual case
-            return tuple(text for text in map(Text.read, value) if text)  # what the inner Text field reads
+        if value.__class__ is list:  # the usual case, a list of str: each read as the inner Text field reads it
+            texts = []
+            for item in value:
+                if item.__class__ is not str:
+                    break
+                if text := " ".join(item.split()):  # Text.read(item), written out
+                    texts.append(text)
+            else:
+                return tuple(texts)
         return tuple(v for v in super()._deserialize(value, attr, data, **kwargs) if v)
 
 
