@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from coursereview.records import record
 
@@ -59,13 +60,20 @@ class Location:
         return (self.file, self.line or 0, self.column or 0, _natural(self.where or ""))
 
 
+class Mark(Protocol):
+    """A place in a text as a parser marks it (a YAML parser's marks are): 0-based line and column."""
+
+    line: int
+    column: int
+
+
 class LocationTable(MutableMapping[Path, Location]):
     """Locations by data path, each made when it is first read: a mapping of paths to Locations.
 
     A text file's reader records where each of its thousands of values starts, and a check reads a
     few dozen of those places: making a Location for each would cost a fifth of reading the file.
-    So a reader may record a place in ``marks``, the table's own dict, as (line, column) in the
-    table's ``file``; reading that entry makes it a Location, once. Every other use is that of an
+    So a reader may record a place in ``marks``, the table's own dict, as its parser's Mark (in the
+    table's ``file``); reading that entry makes it a Location, once. Every other use is that of an
     ordinary mapping, in the order the entries were made.
     """
 
@@ -73,13 +81,13 @@ class LocationTable(MutableMapping[Path, Location]):
 
     def __init__(self, file: str = "") -> None:
         self.file = file
-        self.marks: dict[Path, Location | tuple[int, int]] = {}
+        self.marks: dict[Path, Location | Mark] = {}
 
     def __getitem__(self, path: Path) -> Location:
         entry = self.marks[path]
-        if entry.__class__ is tuple:
-            entry = self.marks[path] = Location(self.file, *entry)  # type: ignore[misc]
-        return entry  # type: ignore[return-value]
+        if not isinstance(entry, Location):
+            entry = self.marks[path] = Location(self.file, entry.line + 1, entry.column + 1)
+        return entry
 
     def __setitem__(self, path: Path, location: Location) -> None:
         self.marks[path] = location

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields
 
 from coursereview.criteria.sets import _choice_schema, _criteria_schema
-from coursereview.intake.text import parse_text
+from coursereview.intake.text import _BAD_CHAR, parse_text
 from coursereview.parsing import clean, parse_time
 from coursereview.resources import criteria_dir
 from coursereview.schema.quick import _plan, quick_load
@@ -156,3 +157,11 @@ def test_the_tallys_clock_writes_what_strftime_writes() -> None:
         time = dt.time(*divmod(minute, 60))
         assert _clock(time) == time.strftime("%H:%M")
     assert _clock(None) == "?"
+
+
+def test_of_the_characters_check_text_refuses_yamls_reader_admits_only_u0085() -> None:
+    """The reader searches plain scalars for them only when the text holds U+0085: any other stops the parse."""
+    admitted_by_yaml = re.compile("[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # YAML 1.1
+    assert yaml.reader.Reader.NON_PRINTABLE.pattern.strip("[^]") == admitted_by_yaml.pattern.strip("[]")
+    both = [code for code in range(0x110000) if _BAD_CHAR.match(chr(code)) and admitted_by_yaml.match(chr(code))]
+    assert both == [0x85]

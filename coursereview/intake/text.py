@@ -195,7 +195,10 @@ def _parse_yaml(text: str, file: str, until: frozenset[str] = frozenset()) -> tu
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     try:
-        builder = _Builder(sources, until, search_all=not until and _BAD_CHAR.search(text) is not None)
+        # Of the characters check_text refuses, YAML's reader admits U+0085 alone (a line break): any other in
+        # the text stops the parse with a ReaderError. So only where the text holds U+0085 can a plain or
+        # single-quoted scalar hold such a character; elsewhere only an escape in double quotes can.
+        builder = _Builder(sources, until, search_all=not until and "\x85" in text)
         return builder.build(loader), sources, builder.bad
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
@@ -224,15 +227,6 @@ _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _DOCUMENT, _STREAM_END = yaml.DocumentStartEvent, yaml.StreamEndEvent
 
 
-class _Frame:
-    __slots__ = ("container", "mapping", "path", "key", "keypath", "anchor", "start", "size")
-
-    def __init__(self, container: Any, path: tuple, anchor: str | None, start: int, size: int) -> None:
-        self.container, self.path, self.key, self.keypath, self.anchor = container, path, _NO_KEY, path, anchor
-        self.mapping = isinstance(container, dict)
-        self.start, self.size = start, size  # nodes and text size when the container began
-
-
 class _Builder:
     """Turn a YAML event stream into dicts, lists and scalars, recording where each value starts.
 
@@ -246,17 +240,26 @@ class _Builder:
         self.sources = sources
         self.until = until
         self.search_all = search_all
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
         self.root: Any = _NO_KEY
         self.bad: tuple[tuple, str] | None = None
 
     def build(self, loader: Any) -> Any:
-        """Return the document's data; every event is taken in one loop (a value costs what it must)."""
-        file, keys, values = self.sources.file, self.sources.keys.marks, self.sources.values.marks  # (line, column)
-        stack, anchors, until, bad_char, search_all = self.stack, self.anchors, self.until, _BAD_CHAR.search, \
-            self.search_all
-        top: _Frame | None = None
+        """Return the document's data; every event is taken in one loop (a value costs what it must).
+
+        The container being filled is in local variables (its path, whether it is a mapping, the
+        key whose value comes next); ``stack`` holds every open container with what its anchor
+        needs: (container, path, anchor, values and text size when it began). Each value's place is
+        recorded as the parser's mark, made a Location only if it is read (LocationTable).
+        """
+        file, keys, values = self.sources.file, self.sources.keys.marks, self.sources.values.marks
+        until, bad_char, search_all = self.until, _BAD_CHAR.search, self.search_all
+        stack: list[tuple[Any, tuple, str | None, int, int]] = []
+        anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
+        container: Any = None  # the open container (None: the document itself)
+        mapping = False
+        here: tuple = ()  # the open container's path
+        key: Any = _NO_KEY  # in a mapping: the key just read, whose value comes next
+        keypath: tuple = ()
         bad: tuple[tuple, str] | None = None
         documents = nodes = aliases = size = 0  # size: characters of keys and scalar values, aliases expanded
         get_event = loader.get_event
@@ -264,46 +267,46 @@ class _Builder:
             event = get_event()
             kind = event.__class__
             if kind is _SCALAR or kind is _ALIAS or kind is _MAPPING or kind is _SEQUENCE:
-                mark = event.start_mark
-                where = (mark.line + 1, mark.column + 1)  # line and column: a Location once read (LocationTable)
-                if top is not None and top.mapping and top.key is _NO_KEY:  # a mapping's key
+                where = event.start_mark
+                if mapping and key is _NO_KEY:  # a mapping's key
                     if kind is not _SCALAR:
-                        raise _refused(file, where, "a mapping key must be plain text")
+                        raise InputError(_loc(file, where), "a mapping key must be plain text")
                     key = event.value  # a str, as every scalar's value
                     if key == "<<" and not event.style:
-                        raise _refused(file, where, "YAML merge keys ('<<') are not supported; write the keys out")
-                    if key in top.container:
-                        raise _refused(file, where, f"duplicate key {key!r}")
-                    top.key = key
-                    top.keypath = top.path + (key,)
-                    keys[top.keypath] = where
+                        raise InputError(_loc(file, where), "YAML merge keys ('<<') are not supported; write the "
+                                         "keys out")
+                    if key in container:
+                        raise InputError(_loc(file, where), f"duplicate key {key!r}")
+                    keypath = here + (key,)
+                    keys[keypath] = where
                     size += len(key)
                     if bad is None and (search_all or event.style == '"') and bad_char(key):
-                        bad = (top.path, bad_char(key).group())  # type: ignore[union-attr]
+                        bad = (here, bad_char(key).group())  # type: ignore[union-attr]
                     continue
-                if top is None:
-                    path: tuple = ()
-                elif top.mapping:
-                    path = top.keypath
+                if mapping:
+                    path = keypath
+                elif container is None:
+                    path = ()
                 else:
-                    path = top.path + (len(top.container),)
+                    path = here + (len(container),)
                 values[path] = where
                 nodes += 1
                 if nodes > MAX_NODES:
-                    raise _refused(file, where, f"more than {MAX_NODES} values; the file is too large to check")
+                    raise InputError(_loc(file, where), f"more than {MAX_NODES} values; the file is too large to "
+                                     "check")
                 if kind is _ALIAS:
                     aliases += 1
                     if aliases > MAX_ALIASES:
-                        raise _refused(file, where, f"more than {MAX_ALIASES} YAML aliases")
+                        raise InputError(_loc(file, where), f"more than {MAX_ALIASES} YAML aliases")
                     if event.anchor not in anchors:
-                        raise _refused(file, where, f"unknown or recursive YAML alias *{event.anchor}")
+                        raise InputError(_loc(file, where), f"unknown or recursive YAML alias *{event.anchor}")
                     value, count, length = anchors[event.anchor]
                     nodes += count
                     size += length
                     if nodes > MAX_NODES or size > MAX_EXPANDED:
-                        raise _refused(file, where, "YAML aliases expand to too much data")
+                        raise InputError(_loc(file, where), "YAML aliases expand to too much data")
                 elif event.tag not in _TAGS:
-                    raise _refused(file, where, f"YAML tag {event.tag!r} is not allowed")
+                    raise InputError(_loc(file, where), f"YAML tag {event.tag!r} is not allowed")
                 elif kind is _SCALAR:
                     text, style = event.value, event.style
                     if style or event.tag == _STR or not (text in _NULL or text in _BOOL or text[0] in _NUMBER_START):
@@ -317,23 +320,24 @@ class _Builder:
                         bad = (path, bad_char(value).group())  # type: ignore[union-attr]
                 else:
                     if len(stack) >= MAX_DEPTH:
-                        raise _refused(file, where, f"nesting deeper than {MAX_DEPTH} levels")
+                        raise InputError(_loc(file, where), f"nesting deeper than {MAX_DEPTH} levels")
                     value = {} if kind is _MAPPING else []
-                if top is None:
+                if mapping:
+                    container[key] = value
+                    key = _NO_KEY
+                elif container is None:
                     self.root = value
-                elif top.mapping:
-                    top.container[top.key] = value
-                    top.key = _NO_KEY
                 else:
-                    top.container.append(value)
+                    container.append(value)
                 if kind is _MAPPING or kind is _SEQUENCE:
-                    top = _Frame(value, path, event.anchor, nodes, size)
-                    stack.append(top)
+                    stack.append((value, path, event.anchor, nodes, size))
+                    container, here, mapping = value, path, kind is _MAPPING
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-                frame = stack.pop()
-                if frame.anchor:
-                    anchors[frame.anchor] = (frame.container, nodes - frame.start, size - frame.size)
-                top = stack[-1] if stack else None
+                done, _, anchor, start, begun = stack.pop()
+                if anchor:
+                    anchors[anchor] = (done, nodes - start, size - begun)
+                container, here = stack[-1][:2] if stack else (None, ())
+                mapping, key = container.__class__ is dict, _NO_KEY
             elif kind is _DOCUMENT:
                 documents += 1
                 if documents > 1:
@@ -341,18 +345,12 @@ class _Builder:
                                      "one document")
             elif kind is _STREAM_END:
                 break
-            if until and len(stack) == 1 and top is not None and top.mapping and top.key is _NO_KEY \
-                    and until <= top.container.keys():
+            if until and len(stack) == 1 and mapping and key is _NO_KEY and until <= container.keys():
                 break
         if self.root is _NO_KEY:
             raise InputError(Location(file, 1, 1), "file is empty")
         self.bad = bad
         return self.root
-
-
-def _refused(file: str, where: tuple[int, int], message: str) -> InputError:
-    """Return the InputError ``message`` at line and column ``where`` of ``file``."""
-    return InputError(Location(file, *where), message)
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
