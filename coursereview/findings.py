@@ -6,15 +6,16 @@ with ``deprecated=True``. The README's table of codes is generated from this mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from coursereview.location import Location, format_path
+from coursereview.records import record
 from coursereview.vocabulary import SEVERITIES
 
 INTEGRITY = "coursereview/submission@1 (data integrity)"  # the criterion cited by findings no rule drives
 
 
-@dataclass(frozen=True)
+@record
 class FindingType:
     """One kind of finding: a stable code, a name, its default severity and its message."""
 
@@ -27,7 +28,7 @@ class FindingType:
     deprecated: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One thing the check found, with where it is and what to change."""
 
@@ -73,7 +74,7 @@ class Finding:
         return f"{where}{self.severity} {self.code} {self.message}{hint}"
 
 
-@dataclass(frozen=True)
+@record
 class RuleType:
     """One rule a criteria set may configure: its id, the type of its value and what it asks for."""
 

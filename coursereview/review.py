@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from coursereview.criteria import CriteriaSet
 from coursereview.findings import Finding
+from coursereview.records import record
 from coursereview.schema.model import Submission
 from coursereview.tally import Tally
 
@@ -21,7 +21,7 @@ def verdict_of(findings: tuple[Finding, ...]) -> str:
     return "approvable"
 
 
-@dataclass(frozen=True)
+@record
 class Decision:
     """IIMC's recorded decision on a submission (shown in the approval block and letters)."""
 
@@ -32,7 +32,7 @@ class Decision:
     override: bool = False  # approved although the tool found it not approvable
 
 
-@dataclass(frozen=True)
+@record
 class Review:
     """A submission, the criteria that judged it, what was found, the totals and the verdict."""
 

@@ -6,11 +6,12 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from coursereview.criteria import CriteriaSet
 from coursereview.parsing import exact
+from coursereview.records import record
 from coursereview.schema.model import Session, Submission
 from coursereview.vocabulary import SESSION_KINDS, is_instructional
 from coursereview.wording import fmt
@@ -19,7 +20,7 @@ EARLIEST = 6 * 60  # sessions are held from 6:00 ...
 LATEST = 22 * 60  # ... to 22:00; a time outside is most likely a misreading (1:15 for 1:15 PM)
 
 
-@dataclass(frozen=True)
+@record
 class TrailLine:
     """One session's part in the totals."""
 
@@ -37,7 +38,7 @@ class TrailLine:
     problem: str = ""  # why a session that would count could not be counted (its findings say where), else ""
 
 
-@dataclass(frozen=True)
+@record
 class Tally:
     """Totals of a submission under one criteria set."""
 
@@ -105,7 +106,7 @@ def _floor(value: Fraction, unit: float) -> Fraction:
     return math.floor(value / step) * step
 
 
-@dataclass(frozen=True)
+@record
 class Doubt:
     """Why a session's times as read are in doubt: T005 (an implausible hour) or T006 (before the session above it)."""
 
@@ -226,19 +227,19 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
     area_minutes: dict[str, int] = {a.id: 0 for a in criteria.areas}
     day_minutes: dict[dt.date, int] = {}
     for s in order:
-        counted = 0
+        counted, minutes = 0, s.minutes
         note, problem = _not_counted(s, criteria, doubtful)
         if not note and s.date is not None:  # no note: timed, so dated
             counted, covered[s.date] = _add_interval(covered.get(s.date), s.start_minute, s.end_minute)
-            note = "" if counted == s.minutes else (
-                f"{s.minutes - counted} minutes run alongside other sessions and are counted once")
+            note = "" if counted == minutes else (
+                f"{minutes - counted} minutes run alongside other sessions and are counted once")
             if s.area:
-                area_minutes[s.area] = area_minutes.get(s.area, 0) + s.minutes
+                area_minutes[s.area] = area_minutes.get(s.area, 0) + minutes
             day_minutes[s.date] = day_minutes.get(s.date, 0) + counted
         trail.append(TrailLine(
             index=s.index, title=s.label, date=s.date,
-            start=s.start.strftime("%H:%M") if s.start else "?", end=s.end.strftime("%H:%M") if s.end else "?",
-            kind=s.kind, area=s.area, track=s.track, scheduled=s.minutes, counted=counted, note=note,
+            start=_clock(s.start), end=_clock(s.end),
+            kind=s.kind, area=s.area, track=s.track, scheduled=minutes, counted=counted, note=note,
             problem=problem,
         ))
     total = sum(day_minutes.values())
@@ -261,6 +262,11 @@ def tally(submission: Submission, criteria: CriteriaSet) -> Tally:
         uncounted=tuple(kind for kind, counted in criteria.counts.items() if not counted),
         doubtful=doubtful,
     )
+
+
+def _clock(time: dt.time | None) -> str:
+    """Return ``time`` as HH:MM (what strftime("%H:%M") writes, without its format parsing), "?" for None."""
+    return f"{time.hour:02d}:{time.minute:02d}" if time else "?"
 
 
 def _not_counted(s: Session, criteria: CriteriaSet, doubtful: dict[int, Doubt]) -> tuple[str, str]:

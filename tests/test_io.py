@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coursereview.errors import OutputError
-from coursereview.io import write_atomic
+from coursereview.io import content_hash, write_atomic
 
 
 def test_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -67,3 +68,8 @@ def test_unwritable_folder_through_the_cli(tmp_path: Path, monkeypatch: pytest.M
     result = CliRunner().invoke(main, ["new", "-o", str(tmp_path / "form.yaml")])
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("form.yaml: cannot write: Permission denied")
+
+
+@pytest.mark.parametrize("data", [b"", b"schema: coursereview/submission@1\n", bytes(range(256)) * 4096])
+def test_a_files_content_hash_is_its_sha256(data: bytes) -> None:
+    assert content_hash(data) == hashlib.sha256(data).hexdigest()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -16,18 +15,22 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from coursereview.errors import CriteriaError, InputError
 from coursereview.findings import RULES
 from coursereview.intake import MAX_BYTES, Document, parse_head, parse_text, read_bytes
+from coursereview.io import content_hash
 from coursereview.location import format_path
 from coursereview.parsing import exact
+from coursereview.records import record
 from coursereview.resources import criteria_dir
 from coursereview.schema.adapter import flatten
+from coursereview.schema.quick import quick_load
 from coursereview.vocabulary import BASES, KINDS, LEVELS, SESSION_KINDS, SEVERITIES
 
 # Every rule a criteria set may configure, with the type of its value (declared once, in the findings catalog).
 RULE_TYPES: dict[str, str] = {rule.id: rule.value_type for rule in RULES.values()}
 
 
-_ID_FIRST = re.compile(r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)")  # "clerk-role - Role of the Clerk"
-_ID_LAST = re.compile(r"\(([a-z][a-z0-9-]*)\)$")  # "Role of the Clerk (clerk-role)"
+# Compiled when first used (an area given by its id or title never needs them): the re module keeps them.
+_ID_FIRST = r"^([a-z][a-z0-9-]*)\b(?:\s*[-:\u2013\u2014(]|\s*$)"  # "clerk-role - Role of the Clerk"
+_ID_LAST = r"\(([a-z][a-z0-9-]*)\)$"  # "Role of the Clerk (clerk-role)"
 
 
 def _title_key(title: str) -> str:
@@ -48,7 +51,7 @@ def _title_key(title: str) -> str:
     return text[:end].rstrip(" .:;")
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One configurable criterion: its value, how sure we are of it, and where it comes from."""
 
@@ -64,7 +67,7 @@ class Rule:
         return self.basis == "provisional"
 
 
-@dataclass(frozen=True)
+@record
 class Area:
     """A curriculum area of the criteria set."""
 
@@ -75,7 +78,7 @@ class Area:
     min_hours: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class Points:
     """How contact hours become designation points for a participant."""
 
@@ -86,7 +89,7 @@ class Points:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class CriteriaSet:
     """A versioned, validated criteria set."""
 
@@ -136,7 +139,7 @@ class CriteriaSet:
         key = " ".join(text.lower().split())
         if key in self._title_index:
             return self._title_index[key]
-        m = _ID_FIRST.match(key) or _ID_LAST.search(key)
+        m = re.match(_ID_FIRST, key) or re.search(_ID_LAST, key)
         if m and self.area(m[1]) is not None:
             return m[1]
         return self._title_index.get(_title_key(text))
@@ -268,11 +271,11 @@ def _checked(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple, st
     if crowded is not None:  # hundreds of thousands of areas or rules: refused before any schema work
         path, size = crowded
         return {}, [(path, f"{format_path(path) or 'the file'} holds {size} entries; the limit is {MAX_ENTRIES}")]
-    schema = _CriteriaSchema()
+    schema = _criteria_schema()
     problems: list[tuple[tuple, str]] = []
     loaded: dict[str, Any] = {}
     try:
-        loaded = schema.load(data)
+        loaded = quick_load(schema, data)
     except ValidationError as exc:
         for p in flatten(exc.messages, data, schema):
             message = p.message
@@ -417,6 +420,12 @@ _CHOICE = ("id", "version", "kinds", "effective_from", "effective_until")  # wha
 
 
 @functools.cache
+def _criteria_schema() -> Schema:
+    """Return the criteria schema (made once: a schema copies its fields; it keeps nothing between loads)."""
+    return _CriteriaSchema()
+
+
+@functools.cache
 def _choice_schema() -> Schema:
     """Return the criteria schema reduced to the values that choose a set (made once: a schema copies its fields)."""
     return _CriteriaSchema(only=_CHOICE, unknown=EXCLUDE)
@@ -435,7 +444,7 @@ class _Shipped:
         self.raw, self.file = raw, file
         self._set: CriteriaSet | None = None
         try:
-            choice = _choice_schema().load(parse_head(raw, file, _CHOICE))
+            choice = quick_load(_choice_schema(), parse_head(raw, file, _CHOICE))
         except (ValidationError, InputError):
             _build(_parsed(raw, file))  # the whole set fails on the same values: raise CriteriaError with its problem
             raise
@@ -451,7 +460,7 @@ class _Shipped:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+        return content_hash(self.raw)
 
     @property
     def criteria(self) -> CriteriaSet:
@@ -487,7 +496,7 @@ def criteria_source(criteria: CriteriaSet) -> bytes:
         raw = (criteria_dir() / FsPath(shipped.file).name).read_bytes() if shipped else _read(FsPath(criteria.file))
     except OSError as exc:
         raise CriteriaError(f"{criteria.file}: cannot read criteria set: {exc.strerror or exc}") from None
-    if hashlib.sha256(raw).hexdigest() != criteria.sha256:
+    if content_hash(raw) != criteria.sha256:
         raise CriteriaError(f"{criteria.file}: changed since it was read; show it again")
     return raw
 

@@ -21,8 +21,9 @@ from coursereview.intake.document import Document
 from coursereview.location import SourceMap
 from coursereview.parsing import clean, parse_time, split_time_range
 
-_DESIGNATION = re.compile(r"^(?:[A-Z][A-Z.\-]{1,9}|Ph\.?\s?D\.?|Ed\.?\s?D\.?|Esq\.?|Jr\.?|Sr\.?)$")
-_JOINS = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
+# Compiled when first used (instructors named by id never need them): the re module keeps them.
+_DESIGNATION = r"^(?:[A-Z][A-Z.\-]{1,9}|Ph\.?\s?D\.?|Ed\.?\s?D\.?|Esq\.?|Jr\.?|Sr\.?)$"
+_JOINS = r"\s+(?:and|&)\s+|\s*&\s*"  # re.IGNORECASE
 _ID_CHARS = re.compile(r"[^a-z0-9]+")
 
 
@@ -169,7 +170,7 @@ def split_people(text: str, people: dict[str, str]) -> list[str]:
         if _key(chunk) in people:
             out.append(chunk)
             continue
-        for part in _JOINS.split(chunk):
+        for part in re.split(_JOINS, chunk, flags=re.IGNORECASE):
             part = clean(part)
             if part:
                 out += [part] if _key(part) in people else _comma_names(part, people)
@@ -192,7 +193,7 @@ def _comma_names(text: str, people: dict[str, str]) -> list[str]:
         else:
             name, i = pieces[i], i + 1
         known = _key(name) in people
-        while i < len(pieces) and _DESIGNATION.match(pieces[i]):
+        while i < len(pieces) and re.match(_DESIGNATION, pieces[i]):
             if not known:
                 name = f"{name}, {pieces[i]}"
             i += 1

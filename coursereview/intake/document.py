@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from coursereview.location import SourceMap
+from coursereview.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """Plain data (dicts, lists, str, int, float, bool, None) with its source map and hash."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from coursereview.records import record
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """One value a director fills in: where it goes in the data, and how to explain it."""
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from coursereview.errors import InputError
 from coursereview.intake.document import Document
+from coursereview.io import content_hash
 from coursereview.location import Location, SourceMap, line_column
 from coursereview.vocabulary import SCHEMA_ID
 
@@ -21,10 +21,12 @@ MAX_NODES = 100_000  # values in one file, aliases expanded: a 5,000-session pro
 MAX_EXPANDED = 4 * 1024 * 1024  # characters of text (keys and values) the data may hold once aliases are expanded
 
 _STD = "tag:yaml.org,2002:"
+_STR = _STD + "str"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
+_NUMBER_START = frozenset("+-.0123456789")  # what an integer or a decimal number (below) starts with
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -33,19 +35,21 @@ def parse_text(raw: bytes, file: str, json_syntax: bool = False, schema_id: str 
 
     ``schema_id`` is the value the ``schema`` key must have when present (None: not checked).
     """
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = content_hash(raw)
     text = decode(raw, file)
     if not text.strip():
         raise InputError(Location(file, 1, 1), "file is empty")
     if json_syntax:
         data = _parse_json(text, file)
         try:
-            _, sources = _parse_yaml(text, file)  # JSON is YAML; reuse its marks for locations
+            _, sources, _ = _parse_yaml(text, file)  # JSON is YAML; reuse its marks for locations
         except InputError:
             sources = SourceMap(file)
+        check_text(data, (), sources)
     else:
-        data, sources = _parse_yaml(text, file)
-    check_text(data, (), sources)
+        data, sources, bad = _parse_yaml(text, file)  # the reader checks the text as check_text does
+        if bad is not None:
+            _refuse(bad[1], sources.value(bad[0]))
     if not isinstance(data, dict):
         keys = "'schema', 'provider', 'program', 'sessions'" if schema_id == SCHEMA_ID else "'id', 'version', 'rules'"
         raise InputError(Location(file, 1, 1), f"the top level must be a mapping with keys such as {keys}")
@@ -63,7 +67,7 @@ def parse_head(raw: bytes, file: str, keys: Collection[str]) -> dict[str, Any]:
     follows the last of ``keys`` is neither read nor checked. A key the file lacks makes it read
     the whole mapping. Not a mapping: an empty dict.
     """
-    data, _ = _parse_yaml(decode(raw, file), file, frozenset(keys))
+    data, _, _ = _parse_yaml(decode(raw, file), file, frozenset(keys))
     return data if isinstance(data, dict) else {}
 
 
@@ -78,7 +82,7 @@ def check_text(value: Any, path: tuple, sources: SourceMap) -> None:
     if isinstance(value, str):
         bad = _BAD_CHAR.search(value)
         if bad:
-            raise InputError(sources.value(path), f"character U+{ord(bad.group()):04X} is not allowed in text")
+            _refuse(bad.group(), sources.value(path))
     elif isinstance(value, dict):
         for key, item in value.items():
             check_text(key, path, sources)
@@ -86,6 +90,10 @@ def check_text(value: Any, path: tuple, sources: SourceMap) -> None:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             check_text(item, path + (i,), sources)
+
+
+def _refuse(character: str, where: Location) -> NoReturn:
+    raise InputError(where, f"character U+{ord(character):04X} is not allowed in text")
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -175,10 +183,11 @@ def _loc(file: str, mark: Any) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
-def _parse_yaml(text: str, file: str, until: frozenset[str] = frozenset()) -> tuple[Any, SourceMap]:
+def _parse_yaml(text: str, file: str, until: frozenset[str] = frozenset()) -> tuple[Any, SourceMap, Any]:
     """Build plain data in one pass over the parser's events (no YAML objects are ever constructed).
 
-    With ``until``, stop once the top-level mapping holds every one of those keys.
+    With ``until``, stop once the top-level mapping holds every one of those keys. Return the data,
+    where each value came from, and (path, character) for the first text ``check_text`` would refuse.
     """
     sources = SourceMap(file)
     try:
@@ -186,7 +195,11 @@ def _parse_yaml(text: str, file: str, until: frozenset[str] = frozenset()) -> tu
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     try:
-        return _Builder(sources, until).build(loader), sources
+        # Of the characters check_text refuses, YAML's reader admits U+0085 alone (a line break): any other in
+        # the text stops the parse with a ReaderError. So only where the text holds U+0085 can a plain or
+        # single-quoted scalar hold such a character; elsewhere only an escape in double quotes can.
+        builder = _Builder(sources, until, search_all=not until and "\x85" in text)
+        return builder.build(loader), sources, builder.bad
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     except yaml.MarkedYAMLError as exc:
@@ -207,127 +220,150 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> InputEr
 
 
 _NO_KEY = object()
-
-
-class _Frame:
-    __slots__ = ("container", "path", "key", "anchor", "start", "size")
-
-    def __init__(self, container: Any, path: tuple, anchor: str | None, start: int, size: int) -> None:
-        self.container, self.path, self.key, self.anchor = container, path, _NO_KEY, anchor
-        self.start, self.size = start, size  # nodes and text size when the container began
+_TAGS = _ALLOWED_TAGS | {None, "!"}  # a node's tag: none, the non-specific "!", or one of the standard ones
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING, _SEQUENCE = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_DOCUMENT, _STREAM_END = yaml.DocumentStartEvent, yaml.StreamEndEvent
 
 
 class _Builder:
-    """Turn a YAML event stream into dicts, lists and scalars, recording where each value starts."""
+    """Turn a YAML event stream into dicts, lists and scalars, recording where each value starts.
 
-    def __init__(self, sources: SourceMap, until: frozenset[str] = frozenset()) -> None:
+    ``bad`` is set to (path, character) for the first text (a key or a string value, in reading
+    order) that holds a character ``check_text`` refuses: the same text, the same path. Only a
+    double-quoted scalar can hold a character its source text does not (an escape such as ``\\e``),
+    so the others are searched only when ``search_all``: the source text holds such a character.
+    """
+
+    def __init__(self, sources: SourceMap, until: frozenset[str] = frozenset(), search_all: bool = True) -> None:
         self.sources = sources
         self.until = until
-        self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
-        self.nodes = 0
-        self.aliases = 0
-        self.size = 0  # characters of keys and scalar values, aliases expanded
+        self.search_all = search_all
         self.root: Any = _NO_KEY
+        self.bad: tuple[tuple, str] | None = None
 
     def build(self, loader: Any) -> Any:
-        documents = 0
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.DocumentStartEvent):
+        """Return the document's data; every event is taken in one loop (a value costs what it must).
+
+        The container being filled is in local variables (its path, whether it is a mapping, the
+        key whose value comes next); ``stack`` holds every open container with what its anchor
+        needs: (container, path, anchor, values and text size when it began). Each value's place is
+        recorded as the parser's mark, made a Location only if it is read (LocationTable).
+        """
+        file, keys, values = self.sources.file, self.sources.keys.marks, self.sources.values.marks
+        until, bad_char, search_all = self.until, _BAD_CHAR.search, self.search_all
+        stack: list[tuple[Any, tuple, str | None, int, int]] = []
+        anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values in it, text size)
+        container: Any = None  # the open container (None: the document itself)
+        mapping = False
+        here: tuple = ()  # the open container's path
+        key: Any = _NO_KEY  # in a mapping: the key just read, whose value comes next
+        keypath: tuple = ()
+        bad: tuple[tuple, str] | None = None
+        documents = nodes = aliases = size = 0  # size: characters of keys and scalar values, aliases expanded
+        get_event = loader.get_event
+        while True:
+            event = get_event()
+            kind = event.__class__
+            if kind is _SCALAR or kind is _ALIAS or kind is _MAPPING or kind is _SEQUENCE:
+                where = event.start_mark
+                if mapping and key is _NO_KEY:  # a mapping's key
+                    if kind is not _SCALAR:
+                        raise InputError(_loc(file, where), "a mapping key must be plain text")
+                    key = event.value  # a str, as every scalar's value
+                    if key == "<<" and not event.style:
+                        raise InputError(_loc(file, where), "YAML merge keys ('<<') are not supported; write the "
+                                         "keys out")
+                    if key in container:
+                        raise InputError(_loc(file, where), f"duplicate key {key!r}")
+                    keypath = here + (key,)
+                    keys[keypath] = where
+                    size += len(key)
+                    if bad is None and (search_all or event.style == '"') and bad_char(key):
+                        bad = (here, bad_char(key).group())  # type: ignore[union-attr]
+                    continue
+                if mapping:
+                    path = keypath
+                elif container is None:
+                    path = ()
+                else:
+                    path = here + (len(container),)
+                values[path] = where
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise InputError(_loc(file, where), f"more than {MAX_NODES} values; the file is too large to "
+                                     "check")
+                if kind is _ALIAS:
+                    aliases += 1
+                    if aliases > MAX_ALIASES:
+                        raise InputError(_loc(file, where), f"more than {MAX_ALIASES} YAML aliases")
+                    if event.anchor not in anchors:
+                        raise InputError(_loc(file, where), f"unknown or recursive YAML alias *{event.anchor}")
+                    value, count, length = anchors[event.anchor]
+                    nodes += count
+                    size += length
+                    if nodes > MAX_NODES or size > MAX_EXPANDED:
+                        raise InputError(_loc(file, where), "YAML aliases expand to too much data")
+                elif event.tag not in _TAGS:
+                    raise InputError(_loc(file, where), f"YAML tag {event.tag!r} is not allowed")
+                elif kind is _SCALAR:
+                    text, style = event.value, event.style
+                    if style or event.tag == _STR or not (text in _NULL or text in _BOOL or text[0] in _NUMBER_START):
+                        value = text  # what _scalar returns for it, known without the call
+                    else:
+                        value = _scalar(event)
+                    size += len(text)
+                    if event.anchor:
+                        anchors[event.anchor] = (value, 1, len(text))
+                    if bad is None and (search_all or style == '"') and value.__class__ is str and bad_char(value):
+                        bad = (path, bad_char(value).group())  # type: ignore[union-attr]
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise InputError(_loc(file, where), f"nesting deeper than {MAX_DEPTH} levels")
+                    value = {} if kind is _MAPPING else []
+                if mapping:
+                    container[key] = value
+                    key = _NO_KEY
+                elif container is None:
+                    self.root = value
+                else:
+                    container.append(value)
+                if kind is _MAPPING or kind is _SEQUENCE:
+                    stack.append((value, path, event.anchor, nodes, size))
+                    container, here, mapping = value, path, kind is _MAPPING
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                done, _, anchor, start, begun = stack.pop()
+                if anchor:
+                    anchors[anchor] = (done, nodes - start, size - begun)
+                container, here = stack[-1][:2] if stack else (None, ())
+                mapping, key = container.__class__ is dict, _NO_KEY
+            elif kind is _DOCUMENT:
                 documents += 1
                 if documents > 1:
-                    raise InputError(self._at(event), "more than one YAML document; a submission is one document")
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                frame = self.stack.pop()
-                if frame.anchor:
-                    self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start, self.size - frame.size)
-            elif isinstance(event, yaml.NodeEvent):
-                self._node(event)
-            if self.until and len(self.stack) == 1 and self._holds_until(self.stack[0]):
-                return self.root
+                    raise InputError(_loc(file, event.start_mark), "more than one YAML document; a submission is "
+                                     "one document")
+            elif kind is _STREAM_END:
+                break
+            if until and len(stack) == 1 and mapping and key is _NO_KEY and until <= container.keys():
+                break
         if self.root is _NO_KEY:
-            raise InputError(Location(self.sources.file, 1, 1), "file is empty")
+            raise InputError(Location(file, 1, 1), "file is empty")
+        self.bad = bad
         return self.root
-
-    def _holds_until(self, top: _Frame) -> bool:
-        return top.key is _NO_KEY and isinstance(top.container, dict) and self.until <= top.container.keys()
-
-    def _at(self, event: Any) -> Location:
-        return _loc(self.sources.file, event.start_mark)
-
-    def _node(self, event: Any) -> None:
-        top = self.stack[-1] if self.stack else None
-        if top is not None and isinstance(top.container, dict) and top.key is _NO_KEY:
-            if not isinstance(event, yaml.ScalarEvent):
-                raise InputError(self._at(event), "a mapping key must be plain text")
-            key = str(event.value)
-            if key == "<<" and not event.style:
-                raise InputError(self._at(event), "YAML merge keys ('<<') are not supported; write the keys out")
-            if key in top.container:
-                raise InputError(self._at(event), f"duplicate key {key!r}")
-            top.key = key
-            self.sources.keys[top.path + (key,)] = self._at(event)
-            self.size += len(key)
-            return
-        if top is None:
-            path: tuple = ()
-        elif isinstance(top.container, dict):
-            path = top.path + (top.key,)
-        else:
-            path = top.path + (len(top.container),)
-        self.sources.values[path] = self._at(event)
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise InputError(self._at(event), f"more than {MAX_NODES} values; the file is too large to check")
-        if isinstance(event, yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                raise InputError(self._at(event), f"more than {MAX_ALIASES} YAML aliases")
-            if event.anchor not in self.anchors:
-                raise InputError(self._at(event), f"unknown or recursive YAML alias *{event.anchor}")
-            value, nodes, size = self.anchors[event.anchor]
-            self.nodes += nodes
-            self.size += size
-            if self.nodes > MAX_NODES or self.size > MAX_EXPANDED:
-                raise InputError(self._at(event), "YAML aliases expand to too much data")
-            self._attach(top, value)
-            return
-        tag = event.tag
-        if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
-            raise InputError(self._at(event), f"YAML tag {tag!r} is not allowed")
-        if isinstance(event, yaml.ScalarEvent):
-            value = _scalar(event)
-            self._attach(top, value)
-            self.size += len(event.value)
-            if event.anchor:
-                self.anchors[event.anchor] = (value, 1, len(event.value))
-            return
-        if len(self.stack) >= MAX_DEPTH:
-            raise InputError(self._at(event), f"nesting deeper than {MAX_DEPTH} levels")
-        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-        self._attach(top, container)
-        self.stack.append(_Frame(container, path, event.anchor, self.nodes, self.size))
-
-    def _attach(self, top: _Frame | None, value: Any) -> None:
-        if top is None:
-            self.root = value
-        elif isinstance(top.container, dict):
-            top.container[top.key] = value
-            top.key = _NO_KEY
-        else:
-            top.container.append(value)
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
     """Resolve a scalar like YAML 1.2's core schema: times and dates stay text for the schema."""
     value = event.value
-    if event.style or event.tag == _STD + "str":
+    if event.style or event.tag == _STR:
         return value
     if value in _NULL:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if value[0] not in _NUMBER_START:  # not empty: "" is null
+        return value
     try:
         if _INT.match(value):
             return Int(value)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from coursereview import findings as F
 from coursereview import voice
 from coursereview.criteria import CriteriaSet, Rule
 from coursereview.location import SourceMap
+from coursereview.records import record
 from coursereview.schema.model import Submission
 from coursereview.tally import Tally
 from coursereview.wording import Suggestions
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What every rule reads, and the one place findings get their location and criterion."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, fields
 
+from coursereview.records import record
 
-@dataclass(frozen=True)
+
+@record
 class Problem:
     """One schema problem: ``kind`` is 'unknown' (key not in the schema), 'missing' or 'invalid'."""
 

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from coursereview.findings import Finding
 from coursereview.location import SourceMap
+from coursereview.records import record
 from coursereview.vocabulary import INSTRUCTION
 
 
-@dataclass(frozen=True)
+@record
 class Director:
+    """The program director: IIMC's contact for the submission."""
+
     name: str | None = None
     email: str | None = None
     phone: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Provider:
+    """Who runs the program: the institute, academy or association, its institution and its director."""
+
     name: str | None = None
     institution: str | None = None
     director: Director = field(default_factory=Director)
@@ -28,8 +33,10 @@ class Provider:
     time_to_graduate: str | None = None  # e.g. "3 years, one part a year"
 
 
-@dataclass(frozen=True)
+@record
 class Program:
+    """The program itself: its title, kind, part, dates, place and how it is delivered, assessed and attended."""
+
     title: str | None = None
     kind: str | None = None
     part: int | None = None
@@ -44,8 +51,10 @@ class Program:
     certificate: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Instructor:
+    """One instructor as listed, with the position of the entry in the submission's instructors list."""
+
     index: int
     id: str | None = None
     name: str | None = None
@@ -53,8 +62,10 @@ class Instructor:
     qualifications: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Session:
+    """One session of the timetable: what, when, where in the curriculum and who teaches it."""
+
     index: int  # position in the submission's sessions list (paths use it)
     title: str | None = None
     date: dt.date | None = None
@@ -93,7 +104,7 @@ class Session:
         return self.end_minute - self.start_minute if self.timed else 0
 
 
-@dataclass(frozen=True)
+@record
 class Submission:
     """A loaded submission: the model, where each value came from, and its structural findings."""
 

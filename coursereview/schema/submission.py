@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +19,7 @@ from coursereview.location import SourceMap
 from coursereview.parsing import clean, parse_date, parse_time, twelve_hour
 from coursereview.schema.adapter import Problem, flatten
 from coursereview.schema.model import Director, Instructor, Program, Provider, Session, Submission
+from coursereview.schema.quick import quick_load
 from coursereview.vocabulary import DELIVERY, KINDS, LEVELS, SESSION_KINDS
 from coursereview.wording import Suggestions
 
@@ -57,17 +57,23 @@ class Choice(fields.String):
 
 def is_blank(value: Any) -> bool:
     """Return whether ``value`` is no value at all: null, or a string of only spaces."""
-    return value is None or (isinstance(value, str) and not clean(value))
+    return value is None or (isinstance(value, str) and not value.strip())  # strip() drops what clean() drops
 
 
 class Text(fields.String):
     """A string field that also takes numbers (people type ``title: 2027``) and trims spaces."""
 
+    @staticmethod
+    def read(text: str) -> str | None:
+        """Return what the field reads from the string ``text``: its words, or None when it has none."""
+        return " ".join(text.split()) or None  # clean(text), written out: it runs for most values of a file
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
+        if value.__class__ is str:  # the usual case; what fields.String makes of a str is the str
+            return " ".join(value.split()) or None  # Text.read(value), written out
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        text = super()._deserialize(value, attr, data, **kwargs)
-        return clean(text) or None
+        return Text.read(super()._deserialize(value, attr, data, **kwargs))
 
 
 class TextList(fields.List):
@@ -79,6 +85,15 @@ class TextList(fields.List):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[str, ...]:  # type: ignore[override]
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             value = [value]
+        if value.__class__ is list:  # the usual case, a list of str: each read as the inner Text field reads it
+            texts = []
+            for item in value:
+                if item.__class__ is not str:
+                    break
+                if text := " ".join(item.split()):  # Text.read(item), written out
+                    texts.append(text)
+            else:
+                return tuple(texts)
         return tuple(v for v in super()._deserialize(value, attr, data, **kwargs) if v)
 
 
@@ -122,8 +137,8 @@ class _Strict(Schema):
     @pre_load
     def _drop_nulls(self, data: Any, **kwargs: Any) -> Any:
         """Treat ``key:`` with no value (or only spaces) as absent, as a person filling in a template means it."""
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not is_blank(v)}
+        if isinstance(data, dict):  # is_blank, written out: it runs for every value
+            return {k: v for k, v in data.items() if not (v is None or (isinstance(v, str) and not v.strip()))}
         return data
 
 
@@ -213,7 +228,7 @@ def build_submission(document: Document) -> Submission:
     problems: list[Problem] = []
     for attempt in range(6):
         try:
-            loaded = schema.load(data, partial=attempt > 0)
+            loaded = quick_load(schema, data, partial=False) if attempt == 0 else schema.load(data, partial=True)
             break
         except ValidationError as exc:
             if data is document.data:
@@ -260,30 +275,38 @@ def _check_sizes(document: Document) -> None:
         if isinstance(items, list) and len(items) > limit:
             raise InputError(document.sources.value((key,)),
                              f"{len(items)} {key}; the limit is {limit} (split the program into parts)")
-    for path, value in _inner_lists(data):
-        if len(value) > MAX_ITEMS:
-            where, label = document.sources.value(path), document.sources.label(path)
-            raise InputError(where, f"{label} lists {len(value)} items; the limit is {MAX_ITEMS}")
+    found = _long_list(data)
+    if found is not None:
+        path, value = found
+        where, label = document.sources.value(path), document.sources.label(path)
+        raise InputError(where, f"{label} lists {len(value)} items; the limit is {MAX_ITEMS}")
 
 
-def _inner_lists(data: dict[str, Any]) -> Iterator[tuple[tuple, list]]:
-    """Yield (path, list) for each list inside the provider, the program, an instructor or a session."""
+def _long_list(data: dict[str, Any]) -> tuple[tuple, list] | None:
+    """Return (path, list) for the first list longer than MAX_ITEMS inside one item, else None.
+
+    The items are the provider, the program, each instructor and each session, in that order;
+    within one, its keys' order and the mappings inside it.
+    """
     for key in ("provider", "program"):
-        if isinstance(data.get(key), dict):
-            yield from _lists_in(data[key], (key,))
+        if isinstance(data.get(key), dict) and (found := _long_in(data[key], (key,))) is not None:
+            return found
     for key in _LISTS:
         items = data.get(key)
         for i, item in enumerate(items if isinstance(items, list) else ()):
-            if isinstance(item, dict):
-                yield from _lists_in(item, (key, i))
+            if isinstance(item, dict) and (found := _long_in(item, (key, i))) is not None:
+                return found
+    return None
 
 
-def _lists_in(mapping: dict[str, Any], path: tuple) -> Iterator[tuple[tuple, list]]:
+def _long_in(mapping: dict[str, Any], path: tuple) -> tuple[tuple, list] | None:
     for key, value in mapping.items():
         if isinstance(value, list):
-            yield path + (key,), value
-        elif isinstance(value, dict):
-            yield from _lists_in(value, path + (key,))
+            if len(value) > MAX_ITEMS:
+                return path + (key,), value
+        elif isinstance(value, dict) and (found := _long_in(value, path + (key,))) is not None:
+            return found
+    return None
 
 
 @functools.cache
