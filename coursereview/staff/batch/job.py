@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from coursereview.check import check, load_submission
 from coursereview.documents.profile import Profile, load_profile
 from coursereview.errors import CourseReviewError
-from coursereview.io import is_regular_file, write_atomic
+from coursereview.io import content_hash, is_regular_file, write_atomic
 from coursereview.review import Review
 from coursereview.word.package import DEFAULT_STAMP
 
@@ -104,7 +103,7 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
     if profile is not None and profile == load_profile():
         profile = None  # the shipped one: manifests written before profiles existed stay valid
-    profile_id = hashlib.sha256(repr(astuple(profile)).encode()).hexdigest() if profile else None
+    profile_id = content_hash(repr(astuple(profile)).encode()) if profile else None
     stems = [f.stem for f in files]
     seen = Counter(s.casefold() for s in stems)
     taken = {s for s, n in seen.items() if n > 1}
@@ -112,7 +111,7 @@ def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criter
     for file, stem in zip(files, stems, strict=True):
         key = str(file.resolve())
         if stem.casefold() in taken:
-            stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+            stem = f"{stem}-{content_hash(key.encode())[:8]}"
         jobs.append(Job(str(file), key, stem, str(outdir), formats, criteria, _file_sha256(file), stamp.isoformat(),
                         profile, profile_id, _received(file)))
     return jobs
@@ -168,7 +167,6 @@ def _file_sha256(path: Path) -> str | None:
     if not is_regular_file(path) or path.stat().st_size > MAX_FILE:  # a pipe would block, /dev/zero never end,
         return None  # a huge file take minutes: reading it says why, at once
     try:
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        return content_hash(path.read_bytes())  # at most MAX_FILE bytes
     except OSError:
         return None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from coursereview.documents.profile import Profile
-from coursereview.io import write_atomic
+from coursereview.io import content_hash, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, UNREADABLE, BatchResult, Row
 from coursereview.vocabulary import VERDICTS
 
@@ -28,8 +27,8 @@ def write_summaries(result: BatchResult, outdir: str | Path, profile: Profile | 
 def summaries_key(result: BatchResult, profile_id: str | None, decisions: bool) -> str:
     """Return what the registers are made from, as one string: every row, the issuing profile, decisions shown."""
     rows = [row.to_dict() for row in result.rows]
-    return hashlib.sha256(json.dumps([rows, result.outdir, profile_id, decisions], sort_keys=True,
-                                     ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+    return content_hash(json.dumps([rows, result.outdir, profile_id, decisions], sort_keys=True,
+                                   ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def counts(result: BatchResult) -> dict[str, int]:
