@@ -13,8 +13,8 @@ from typing import NoReturn
 
 from coursereview.errors import InputError
 from coursereview.io import read_bytes
+from coursereview.word import MAX_FILE
 
-MAX_FILE = 20 * 1024 * 1024  # the .docx itself
 MAX_TOTAL = 50 * 1024 * 1024  # all parts, uncompressed
 MAX_PART = 25 * 1024 * 1024  # one part, uncompressed
 MAX_RATIO = 100  # uncompressed : compressed, per part (checked for parts over RATIO_FLOOR bytes)

@@ -13,9 +13,9 @@ import os
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursereview.criteria import resolve_criteria
-from coursereview.documents.profile import Profile
 from coursereview.errors import OutputError
 from coursereview.staff.batch.inputs import SUFFIXES, collect, refused, unmatched
 from coursereview.staff.batch.job import (
@@ -40,6 +40,9 @@ from coursereview.staff.batch.summary import (
     write_summaries,
 )
 from coursereview.word.package import DEFAULT_STAMP
+
+if TYPE_CHECKING:  # the profile module loads only where a document is written
+    from coursereview.documents.profile import Profile
 
 __all__ = [
     "COLUMNS", "MANIFEST", "REVIEWED", "SUFFIXES", "SUMMARIES", "UNCHANGED", "UNREADABLE", "BatchResult", "Job", "Row",

@@ -6,13 +6,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursereview.check import check, load_submission
-from coursereview.documents.profile import Profile, load_profile
 from coursereview.errors import CourseReviewError
 from coursereview.io import content_hash, is_regular_file, write_atomic
 from coursereview.review import Review
+from coursereview.word import MAX_FILE
 from coursereview.word.package import DEFAULT_STAMP
+
+if TYPE_CHECKING:  # the profile module loads only where a document is written
+    from coursereview.documents.profile import Profile
 
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 
@@ -101,8 +105,11 @@ class BatchResult:
 def plan(files: list[Path], outdir: str | Path, formats: tuple[str, ...], criteria: str | None = None,
          stamp: dt.datetime = DEFAULT_STAMP, profile: Profile | None = None) -> list[Job]:
     """Return a job per file with stable output names (``<stem>-review.<fmt>``, hashed when stems repeat)."""
-    if profile is not None and profile == load_profile():
-        profile = None  # the shipped one: manifests written before profiles existed stay valid
+    if profile is not None:
+        from coursereview.documents.profile import load_profile
+
+        if profile == load_profile():
+            profile = None  # the shipped one: manifests written before profiles existed stay valid
     profile_id = content_hash(repr(astuple(profile)).encode()) if profile else None
     stems = [f.stem for f in files]
     seen = Counter(s.casefold() for s in stems)
@@ -162,8 +169,6 @@ def _received(path: Path) -> str | None:
 
 
 def _file_sha256(path: Path) -> str | None:
-    from coursereview.word.safety import MAX_FILE  # here: a run that reads no Word file loads no zip reader
-
     if not is_regular_file(path) or path.stat().st_size > MAX_FILE:  # a pipe would block, /dev/zero never end,
         return None  # a huge file take minutes: reading it says why, at once
     try:

@@ -6,11 +6,14 @@ import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coursereview.documents.profile import Profile
 from coursereview.io import content_hash, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, UNREADABLE, BatchResult, Row
 from coursereview.vocabulary import VERDICTS
+
+if TYPE_CHECKING:  # the profile module loads only where a document is written
+    from coursereview.documents.profile import Profile
 
 SUMMARIES = ("summary.csv", "summary.json", "summary.html")
 
