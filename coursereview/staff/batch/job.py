@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coursereview.check import check, load_submission
 from coursereview.errors import CourseReviewError
 from coursereview.io import content_hash, is_regular_file, write_atomic
+from coursereview.records import record
 from coursereview.review import Review
 from coursereview.word import MAX_FILE
 from coursereview.word.package import DEFAULT_STAMP
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # the profile module loads only where a document is written
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 
 
-@dataclass(frozen=True)
+@record
 class Job:
     """One submission to review: where it is, what to write, and under which name."""
 
@@ -42,7 +43,7 @@ class Job:
         return tuple(f"{self.stem}-review.{fmt}" for fmt in self.formats)
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One line of the batch register."""
 
@@ -80,7 +81,7 @@ class Row:
 COLUMNS = tuple(f.name for f in fields(Row))
 
 
-@dataclass(frozen=True)
+@record
 class BatchResult:
     """What a batch did: one row per submission, in the order the inputs were given, then one per
     path that matched no submission. ``written`` is False when nothing was found to review: no
