@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +20,19 @@ def _no_ambient_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("COURSEREVIEW_DB", raising=False)
     monkeypatch.delenv("COURSEREVIEW_PROFILE", raising=False)  # nor a profile of the developer's
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Any, int]]:
+    """Run an SMTP server on a free loopback port (aiosmtpd); yield its inbox (test_web_staff_mail.Inbox) and port."""
+    from aiosmtpd.controller import Controller
+    from test_web_staff_mail import Inbox, free_port
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

@@ -139,23 +139,24 @@ def _example_row(row: Any) -> bool:
 
 
 def fill_form(blank: bytes, data: dict[str, Any]) -> bytes:
-    """Fill the blank Word form with the instructors and sessions of ``data`` (and its provider and program)."""
+    """Fill the blank Word form as a director would, with python-docx: provider, program, instructors, sessions."""
     document = docx.Document(io.BytesIO(blank))
-    answers = {"Provider name": data["provider"]["name"], "Institution": data["provider"]["institution"],
-               "Director name": data["provider"]["director"]["name"],
-               "Director email": data["provider"]["director"]["email"], "Program title": data["program"]["title"],
-               "Part": str(data["program"]["part"]), "Start date": str(data["program"]["start"]),
-               "End date": str(data["program"]["end"]), "Learning assessment": data["program"]["assessment"],
-               "Attendance": data["program"]["attendance"], "Certificate": data["program"]["certificate"],
-               "Association": data["provider"].get("association", "")}
-    for table in document.tables[:4]:
+    provider, program = data["provider"], data["program"]
+    answers = {"Provider name": provider["name"], "Institution": provider["institution"],
+               "Director name": provider["director"]["name"], "Director email": provider["director"]["email"],
+               "Program title": program["title"], "Part": str(program["part"]), "Start date": str(program["start"]),
+               "End date": str(program["end"]), "Location": program.get("location", ""),
+               "Learning assessment": program["assessment"], "Attendance": program["attendance"],
+               "Certificate": program["certificate"], "Association": provider.get("association", "")}
+    for table in document.tables:
         for row in table.rows[1:]:
-            label = row.cells[0].paragraphs[0].text.split(" (")[0]
-            if label in answers and len(row.cells) == 2:
-                row.cells[1].text = answers[label]
+            cells = row.cells
+            label = cells[0].paragraphs[0].text.split(" (")[0]
+            if len(cells) == 2 and label in answers:
+                cells[1].text = answers[label]
     tables = {t.rows[0].cells[0].text.split("\n")[0].split(" (")[0]: t for t in document.tables}
     for header, items, fields in (("ID", data["instructors"], INSTRUCTORS), ("Date", data["sessions"], SESSIONS)):
-        rows = [r for r in tables[header].rows[1:] if not _example_row(r)]
+        rows = [r for r in tables[header].rows[1:] if not _example_row(r)]  # the example note
         for row, item in zip(rows, items, strict=False):
             for cell, f in zip(row.cells, fields, strict=True):
                 value = item.get(f.key)

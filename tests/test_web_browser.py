@@ -16,9 +16,9 @@ from typing import Any
 import docx
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from test_web import fill_form as fill_web_form
 
 from coursereview.intake import load_document
-from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, SESSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "institute-part1.yaml"
@@ -89,31 +89,8 @@ def _unexpected(message: Any) -> bool:
 
 
 def fill_form(blank: Path, data: dict[str, Any], out: Path) -> Path:
-    """Fill the blank Word form as a director would, with python-docx, and save it as ``out``."""
-    document = docx.Document(str(blank))
-    provider, program = data["provider"], data["program"]
-    answers = {"Provider name": provider["name"], "Institution": provider["institution"],
-               "Director name": provider["director"]["name"], "Director email": provider["director"]["email"],
-               "Program title": program["title"], "Part": str(program["part"]), "Start date": str(program["start"]),
-               "End date": str(program["end"]), "Location": program["location"],
-               "Learning assessment": program["assessment"], "Attendance": program["attendance"],
-               "Certificate": program["certificate"], "Association": provider.get("association", "")}
-    for table in document.tables:
-        for row in table.rows[1:]:
-            cells = row.cells
-            label = cells[0].paragraphs[0].text.split(" (")[0]
-            if len(cells) == 2 and label in answers:
-                cells[1].text = answers[label]
-    headers = {t.rows[0].cells[0].text.split("\n")[0].split(" (")[0]: t for t in document.tables}
-    for header, items, fields in (("ID", data["instructors"], INSTRUCTORS), ("Date", data["sessions"], SESSIONS)):
-        table = headers[header]
-        rows = [r for r in table.rows[1:] if not any(EXAMPLE_MARK in c.text for c in r.cells)]  # the example note
-        for row, item in zip(rows, items, strict=False):
-            for cell, f in zip(row.cells, fields, strict=True):
-                value = item.get(f.key)
-                if value is not None:
-                    cell.text = ", ".join(value) if isinstance(value, list) else str(value)
-    document.save(str(out))
+    """Fill the blank Word form as a director would (test_web.fill_form), and save it as ``out``."""
+    out.write_bytes(fill_web_form(blank.read_bytes(), data))
     return out
 
 

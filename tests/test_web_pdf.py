@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import stat
 import subprocess
 import threading
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from test_review_pdf import _tool
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -22,16 +21,6 @@ from coursereview.web import Settings, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "institute-part1.yaml"
-
-
-def _tool(name: str) -> str:
-    """Return the path of ``name``; skip outside CI when it is missing, fail in CI."""
-    path = shutil.which(name)
-    if path:
-        return path
-    if os.environ.get("CI"):
-        pytest.fail(f"{name} is not installed, and CI must run the LibreOffice tests")
-    pytest.skip(f"{name} is not installed")
 
 
 def _fake_soffice(tmp_path: Path, body: str) -> str:

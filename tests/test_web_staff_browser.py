@@ -19,9 +19,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from aiosmtpd.controller import Controller
 from test_web_staff import late_end, program
-from test_web_staff_mail import Inbox, free_port
+from test_web_staff_mail import Inbox
 
 from coursereview.staff.register import history
 
@@ -29,18 +28,6 @@ CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a browser-typed password"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="needs Debian's Chromium at /usr/bin/chromium (CI installs it)")
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
