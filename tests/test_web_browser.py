@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import os
@@ -37,17 +38,17 @@ def _needed(what: str, present: bool) -> None:
     pytest.skip(f"{what} is not available")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """Start `coursereview serve` on a free loopback port; yield its address and data folder; stop it."""
-    data = tmp_path_factory.mktemp("served") / "data"
-    process = subprocess.Popen([sys.executable, "-m", "coursereview", "serve", "--port", "0", "--data", str(data)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+@contextlib.contextmanager
+def serving(data: Path, *options: str) -> Iterator[str]:
+    """Run `coursereview serve --port 0 --data DATA OPTIONS`; yield its address (http://127.0.0.1:PORT/); stop it."""
+    process = subprocess.Popen([sys.executable, "-m", "coursereview", "serve", "--port", "0", "--data", str(data),
+                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     try:
         line = process.stderr.readline() if process.stderr else ""
         found = re.search(r"serving on (http://127\.0\.0\.1:\d+/)", line)
         assert found, f"the server did not start: {line}"
-        yield found.group(1), data
+        yield found.group(1)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -57,6 +58,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """Start `coursereview serve` on a free loopback port; yield its address and data folder; stop it."""
+    data = tmp_path_factory.mktemp("served") / "data"
+    with serving(data) as url:
+        yield url, data
 
 
 @pytest.fixture(scope="module")

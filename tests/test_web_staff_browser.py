@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from test_web_browser import serving
 from test_web_staff import late_end, program
 from test_web_staff_mail import Inbox
 
@@ -37,24 +37,8 @@ def server(tmp_path: Path, smtp: tuple[Inbox, int]) -> Iterator[str]:
     cli = [sys.executable, "-m", "coursereview"]
     subprocess.run([*cli, "user", "add", "rita", "--email", "rita@iimc.example", "--password-stdin", "--data",
                     str(data)], input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=60)
-    process = subprocess.Popen([*cli, "serve", "--port", "0", "--data", str(data), "--smtp-host", "127.0.0.1",
-                                "--smtp-port", str(smtp[1]), "--no-starttls"],
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        assert process.stderr is not None
-        line = process.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert found, line
-        yield f"http://127.0.0.1:{found.group(1)}"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+    with serving(data, "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp[1]), "--no-starttls") as url:
+        yield url.rstrip("/")
 
 
 def wait_for(inbox: Inbox, count: int, seconds: float = 30) -> None:
