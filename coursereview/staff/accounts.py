@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from coursereview.errors import CourseReviewError
-from coursereview.staff.register import connect
+from coursereview.staff.register import connect, immediate
 
 ROLES = ("reviewer", "admin")
 MIN_PASSWORD = 10
@@ -150,18 +150,13 @@ def add_user(db: str | Path, name: str, email: str, password: str, role: str = "
     when = _stamp(now)
     digest = _HASHER.hash(password)
     with connect(db, create=False) as conn:
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            cursor = conn.execute("INSERT INTO staff_users (name, email, role, password_hash, created_at) "
-                                  "VALUES (?, ?, ?, ?, ?)", (name, email, role, digest, when))
-            _audit(conn, actor or name, "user-added", name, f"role {role}, {email}", address, when)
-            conn.execute("COMMIT")
+            with immediate(conn):
+                cursor = conn.execute("INSERT INTO staff_users (name, email, role, password_hash, created_at) "
+                                      "VALUES (?, ?, ?, ?, ?)", (name, email, role, digest, when))
+                _audit(conn, actor or name, "user-added", name, f"role {role}, {email}", address, when)
         except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK")
             raise AccountError(f"a user named {name!r} already exists") from None
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return User(int(cursor.lastrowid or 0), name, email, role, True, when)
 
 
@@ -193,21 +188,15 @@ def set_active(db: str | Path, name: str, active: bool, actor: str = "", address
     """Disable (or enable again) account ``name``; disabling ends its sessions at once. Recorded in the audit log."""
     ensure_tables(db)
     when = _stamp(now)
-    with connect(db, create=False) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute("SELECT id, name FROM staff_users WHERE name = ?", (name.strip(),)).fetchone()
-            if row is None:
-                raise AccountError(f"no user named {name.strip()!r}")
-            conn.execute("UPDATE staff_users SET active = ? WHERE id = ?", (int(active), row[0]))
-            if not active:
-                conn.execute("UPDATE staff_sessions SET ended = 1 WHERE user_id = ?", (row[0],))
-            _audit(conn, actor or "command line", "user-enabled" if active else "user-disabled", row[1], "",
-                   address, when)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    with connect(db, create=False) as conn, immediate(conn):
+        row = conn.execute("SELECT id, name FROM staff_users WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            raise AccountError(f"no user named {name.strip()!r}")
+        conn.execute("UPDATE staff_users SET active = ? WHERE id = ?", (int(active), row[0]))
+        if not active:
+            conn.execute("UPDATE staff_sessions SET ended = 1 WHERE user_id = ?", (row[0],))
+        _audit(conn, actor or "command line", "user-enabled" if active else "user-disabled", row[1], "",
+               address, when)
     user = get_user(db, row[1])
     assert user is not None
     return user
@@ -223,19 +212,13 @@ def set_password(db: str | Path, name: str, password: str, actor: str = "", addr
     check_password(password)
     ensure_tables(db)
     digest = _HASHER.hash(password)
-    with connect(db, create=False) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute("SELECT id, name FROM staff_users WHERE name = ?", (name.strip(),)).fetchone()
-            if row is None:
-                raise AccountError(f"no user named {name.strip()!r}")
-            conn.execute("UPDATE staff_users SET password_hash = ? WHERE id = ?", (digest, row[0]))
-            conn.execute("UPDATE staff_sessions SET ended = 1 WHERE user_id = ?", (row[0],))
-            _audit(conn, actor or row[1], "password-changed", row[1], "", address, _stamp(None))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    with connect(db, create=False) as conn, immediate(conn):
+        row = conn.execute("SELECT id, name FROM staff_users WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            raise AccountError(f"no user named {name.strip()!r}")
+        conn.execute("UPDATE staff_users SET password_hash = ? WHERE id = ?", (digest, row[0]))
+        conn.execute("UPDATE staff_sessions SET ended = 1 WHERE user_id = ?", (row[0],))
+        _audit(conn, actor or row[1], "password-changed", row[1], "", address, _stamp(None))
 
 
 # --- login, throttling, sessions -------------------------------------------------------------------
@@ -264,29 +247,19 @@ def login(db: str | Path, name: str, password: str, address: str, now: dt.dateti
             _audit(conn, row[1], "login-failed", row[1], "account disabled", address, when)
             raise LoginRefused("This account is disabled; ask an administrator.")
         if not ok or row is None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(conn):
                 conn.execute("INSERT INTO login_failures (name, address, at) VALUES (?, ?, ?)", (name, address, when))
                 _audit(conn, name or "?", "login-failed", name, "wrong name or password", address, when)
                 _lock_if_due(conn, name, address, moment)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             raise LoginRefused("The name or password is not right.")
         user = User(row[0], row[1], row[2], row[3], True, row[5])
         if _HASHER.check_needs_rehash(row[6]):
             conn.execute("UPDATE staff_users SET password_hash = ? WHERE id = ?", (_HASHER.hash(password), row[0]))
         token = secrets.token_urlsafe(32)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             conn.execute("INSERT INTO staff_sessions (token_sha256, user_id, created_at, last_seen) "
                          "VALUES (?, ?, ?, ?)", (_hash(token), user.id, when, when))
             _audit(conn, user.name, "login", user.name, "", address, when)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return user, token
 
 

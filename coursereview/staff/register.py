@@ -124,14 +124,8 @@ def record_decision(db_path: str | Path, review: Review, decision: str, reviewer
     provider = _text("the provider's name", sub.provider.name, MAX_NAME * 5) if sub.provider.name else None
     row = (sub.sha256, file, title, provider, crit.id, crit.version, crit.sha256,
            review.verdict, decision, reviewer, note, int(overriding), _format_time(when))
-    with _connect(db_path, create=True) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute(f"INSERT INTO decisions ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * 13)})", row)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    with _connect(db_path, create=True) as conn, immediate(conn):
+        conn.execute(f"INSERT INTO decisions ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * 13)})", row)
     return Decision(decision, reviewer, when, note, overriding)
 
 
@@ -189,6 +183,18 @@ def connect(db_path: str | Path, create: bool = True) -> contextlib.AbstractCont
     Other tables (the web application's submissions, say) live in the same file, so there is one truth.
     """
     return _connect(db_path, create)
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """Run the block as one write transaction (BEGIN IMMEDIATE): committed at its end, rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 from coursereview.errors import CourseReviewError
 from coursereview.io import write_atomic
 from coursereview.review import Decision, Review
-from coursereview.staff.register import DEFAULT_DB, connect, history
+from coursereview.staff.register import DEFAULT_DB, connect, history, immediate
 
 # What IIMC asks to see beside the program (the roles of attached files), in the order forms list them.
 ATTACHMENT_ROLES = {
@@ -227,8 +227,7 @@ class SubmissionStore:
                len(review.errors), len(review.warnings), t.contact_hours, t.points)
         names = ("token_sha256", *_COLUMNS[1:])
         with connect(self.db, create=False) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(conn):
                 cursor = conn.execute(f"INSERT INTO submissions ({', '.join(names)}) "
                                       f"VALUES ({', '.join('?' * len(names))})", row)
                 new_id = int(cursor.lastrowid or 0)
@@ -238,10 +237,6 @@ class SubmissionStore:
                                                                      len(f.data)))
                 conn.execute("INSERT INTO submission_events (submission_id, status, actor, at) VALUES (?, ?, ?, ?)",
                              (new_id, "received", director_email, _format_time(when)))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             stored = self._load(conn, new_id)
         assert stored is not None
         return stored, token
