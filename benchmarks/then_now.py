@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import Sample, interleave, loads, machine, ratio_line, table, write_program
+from harness import Case, Sample, interleave, loads, machine, ratio_line, table, write_program
 
 HERE = Path(__file__).resolve().parent.parent
 BEFORE_THE_REWRITE = "932340d^"
@@ -52,7 +52,7 @@ def export(rev: str, folder: Path) -> Path:
     return folder
 
 
-def case(tree: Path, program: Path, repeat: int):  # type: ignore[no-untyped-def]
+def case(tree: Path, program: Path, repeat: int) -> Case:
     """Return a case that renders ``program`` with the package in ``tree`` in a fresh process."""
 
     def run() -> Sample:
