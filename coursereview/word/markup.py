@@ -100,6 +100,8 @@ def _rpr(bold: bool | None, italic: bool = False, color: str | None = None, poin
 
 def _texts(text: str) -> str:
     """Return the w:t of each line of ``text``, with a w:br between lines (a line break lives inside a run)."""
+    if type(text) is str and text.isascii() and text.isprintable():  # most cells: one line, nothing to clean
+        return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
     return "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean(text).split("\n"))
 
 
@@ -131,6 +133,9 @@ class _Rows:
         if len(aligns) != len(widths):
             raise ValueError(f"{len(aligns)} alignments for a table of {len(widths)} columns")
         self.p = {keep: [_ppr(keep, spacing, a) for a in aligns] for keep in (False, True)}
+        # a cell of plain text: all of it but the text, made once per column
+        self.text_start = {keep: [f"{tc}{p}<w:r>{rpr}" for tc, p, rpr in zip(self.cells, ps, self.rpr, strict=True)]
+                           for keep, ps in self.p.items()}
         self.keep = header
         self.points = look.points
         self.widths = widths
@@ -143,10 +148,12 @@ class _Rows:
         """Return one w:tr holding ``cells``; ``keep_next`` keeps it on the page of the next row."""
         if len(cells) != len(self.cells):
             raise ValueError(f"a row of {len(cells)} cells in a table of {len(self.cells)} columns")
+        keep = keep_next or self.keep
         out = [self._start(height) if height else self.start]
-        paragraphs = self.p[keep_next or self.keep]
-        for tc, p, rpr, bold, cell in zip(self.cells, paragraphs, self.rpr, self.bold, cells, strict=True):
-            out.append(f"{tc}{self._body(cell, p, rpr, bold)}</w:tc>")
+        for start, tc, p, rpr, bold, cell in zip(self.text_start[keep], self.cells, self.p[keep], self.rpr,
+                                                 self.bold, cells, strict=True):
+            out.append(f"{start}{_texts(cell)}</w:r></w:p></w:tc>" if type(cell) is str
+                       else f"{tc}{self._body(cell, p, rpr, bold)}</w:tc>")
         out.append("</w:tr>")
         return "".join(out)
 
@@ -242,6 +249,11 @@ _JC = {"left": "left", "center": "center", "right": "right", "both": "both"}
 
 def paragraph_xml(runs: Sequence[Run], style_id: str | None = None, look: ParagraphLook | None = None) -> str:
     """Return one body w:p of ``runs`` in the style ``style_id``, set as ``look`` says (properties in schema order)."""
+    return paragraph_start(style_id, look) + "".join(run_xml(r) for r in runs) + "</w:p>"
+
+
+def paragraph_start(style_id: str | None = None, look: ParagraphLook | None = None) -> str:
+    """Return the opening of a body w:p in the style ``style_id``, set as ``look`` says (properties in schema order)."""
     look = look or ParagraphLook()
     props = [f'<w:pStyle w:val="{style_id}"/>' if style_id else "",
              "<w:keepNext/>" if look.keep_with_next else "", "<w:keepLines/>" if look.keep_together else "",
@@ -256,4 +268,4 @@ def paragraph_xml(runs: Sequence[Run], style_id: str | None = None, look: Paragr
     if look.align:
         props.append(f'<w:jc w:val="{_JC[look.align]}"/>')
     ppr = "".join(props)
-    return (f"<w:p><w:pPr>{ppr}</w:pPr>" if ppr else "<w:p>") + "".join(run_xml(r) for r in runs) + "</w:p>"
+    return f"<w:p><w:pPr>{ppr}</w:pPr>" if ppr else "<w:p>"

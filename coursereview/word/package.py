@@ -1,19 +1,17 @@
-"""Save python-docx documents as reproducible bytes: fixed times in the properties and the zip."""
+"""Zip a Word package reproducibly: one fixed entry time, a stable order, shared parts compressed once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import os
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from coursereview.errors import CourseReviewError
 
 DEFAULT_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-RAW_XML = "coursereview-xml"  # the processing instruction that marks XML written as text (see save_reproducible)
-_RAW_MARK = re.compile(rb"<\?" + RAW_XML.encode() + rb" (\d+)\?>")
 
 
 def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
@@ -27,61 +25,56 @@ def source_date(environ: dict[str, str] | None = None) -> dt.datetime:
         raise CourseReviewError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970") from None
 
 
-def save_reproducible(document: Any, stamp: dt.datetime = DEFAULT_STAMP, raw: Sequence[bytes] = ()) -> bytes:
-    """Return ``document`` as .docx bytes that depend only on its content and ``stamp``.
+def zip_package(fixed: Mapping[str, bytes], varying: Mapping[str, bytes], stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
+    """Return a package of ``fixed`` and ``varying`` parts (member name -> bytes), the same bytes for the same parts.
 
-    The parts are serialized as python-docx saves them (``OpcPackage.save``) and zipped once,
-    in a stable order with one fixed entry time: the same bytes as saving, then re-zipping.
-    ``raw`` holds XML written as text: the processing instruction ``<?RAW_XML i?>`` in the main
-    document part is replaced by ``raw[i]``.
+    Every entry has one time (``stamp``'s); ``fixed`` parts come first ([Content_Types].xml first,
+    then by name), then ``varying`` ones by name. Parts every document of a kind shares (styles,
+    theme, settings, ...) are ``fixed``: they are compressed once per process and copied, and
+    only what a document says is compressed for it. Pictures are stored as they are (PNG and
+    JPEG are compressed already). Zipping everything in one pass gives the very same bytes.
     """
-    from docx.opc.pkgwriter import _ContentTypesItem
-
-    props = document.core_properties
-    props.created = props.modified = props.last_printed = stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    props.revision = 1
-    package = document.part.package
-    parts = list(package.iter_parts())
-    for part in parts:
-        part.before_marshal()
-    entries = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
-    for part in parts:
-        entries[part.partname.membername] = _splice(part.blob, raw) if raw and part is document.part else part.blob
-        if len(part.rels):
-            entries[part.partname.rels_uri.membername] = part.rels.xml
-    return _zip(entries, stamp)
-
-
-def _splice(blob: bytes, raw: Sequence[bytes]) -> bytes:
-    """Return ``blob`` with each ``<?RAW_XML i?>`` replaced by ``raw[i]``, each exactly once."""
-    pieces = _RAW_MARK.split(blob)  # text, index, text, index, ..., text
-    indexes = [int(i) for i in pieces[1::2]]
-    if sorted(indexes) != list(range(len(raw))):
-        raise ValueError(f"{len(raw)} pieces of XML written as text, but {len(indexes)} places for them")
-    pieces[1::2] = [raw[i] for i in indexes]
-    return b"".join(pieces)
-
-
-def reproducible_zip(data: bytes, stamp: dt.datetime = DEFAULT_STAMP) -> bytes:
-    """Return the package ``data`` re-zipped with one fixed entry time and a stable entry order."""
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return _zip({name: src.read(name) for name in src.namelist()}, stamp)
-
-
-def _zip(entries: dict[str, bytes], stamp: dt.datetime) -> bytes:
-    """Return ``entries`` zipped: [Content_Types].xml first, then by name, every entry at one time."""
     import zipfile  # here: importing the documents (for render's name) does not load it
 
-    when = max(stamp.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
-    date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(entries, key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            dst.writestr(info, entries[name], compresslevel=6)
+    date_time = _date_time(stamp)
+    out = io.BytesIO(_zipped(date_time, tuple(_in_order(fixed))))
+    with zipfile.ZipFile(out, "a") as package:
+        for name in sorted(varying):
+            _add(package, name, varying[name], date_time)
     return out.getvalue()
+
+
+def _in_order(entries: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+    """Return ``entries`` as (name, bytes), [Content_Types].xml first, then by name."""
+    return sorted(entries.items(), key=lambda item: (item[0] != "[Content_Types].xml", item[0]))
+
+
+@lru_cache(maxsize=16)
+def _zipped(date_time: tuple[int, ...], entries: tuple[tuple[str, bytes], ...]) -> bytes:
+    """Return ``entries`` zipped in order (the shared start of every package of one kind, made once)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, data in entries:
+            _add(package, name, data, date_time)
+    return out.getvalue()
+
+
+_STORED = (".png", ".jpg", ".jpeg", ".gif")  # compressed already: deflating them again costs time for nothing
+
+
+def _add(package: Any, name: str, data: bytes, date_time: tuple[int, ...]) -> None:
+    import zipfile
+
+    info = zipfile.ZipInfo(name, date_time)  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(_STORED) else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 0
+    package.writestr(info, data, compresslevel=6)
+
+
+def _date_time(stamp: dt.datetime) -> tuple[int, ...]:
+    """Return ``stamp`` as a zip entry time (UTC, even seconds, not before 1980)."""
+    when = max(stamp.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    return when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2
