@@ -245,7 +245,7 @@ class Writer:
         if side_margins_inches is not None:
             first = replace(first, left=_twips(side_margins_inches), right=_twips(side_margins_inches))
         self._sections = [first]
-        self._body: list[str | int] = []  # w:p and w:tbl as text; an int ends that section
+        self._body: list[bytes | int] = []  # w:p and w:tbl as UTF-8 text; an int ends that section
         self._lines: dict[tuple[str, str], _Line] = {}  # ("header" | "footer", "default" | "first")
         self._properties: dict[str, str] = {}
         self._pictures: dict[str, tuple[str, str, bytes]] = {}  # by SHA-1: (relationship id, part name, data)
@@ -268,12 +268,12 @@ class Writer:
 
     def paragraph(self, text: str = "", style: str | None = None, keep_with_next: bool = False) -> None:
         """Add a paragraph of plain text in ``style`` (a style name, such as "List Bullet")."""
-        self._body.append(paragraph_xml([Run(text)] if text else [], self.style_id(style) if style else None,
-                                        ParagraphLook(keep_with_next=keep_with_next)))
+        self._add(paragraph_xml([Run(text)] if text else [], self.style_id(style) if style else None,
+                                ParagraphLook(keep_with_next=keep_with_next)))
 
     def runs(self, runs: Paragraph, style: str | None = None) -> None:
         """Add a paragraph of ``runs``, each with its own format."""
-        self._body.append(paragraph_xml(runs, self.style_id(style) if style else None))
+        self._add(paragraph_xml(runs, self.style_id(style) if style else None))
 
     def heading(self, text: str, level: int) -> None:
         """Add the title (level 0) or a heading of ``level``."""
@@ -288,15 +288,19 @@ class Writer:
         widths = widths or [self.text_width // columns] * columns
         look = look or TableLook(style_id=self.style_id("Table Grid"))
         xml = table_xml(rows, widths, look, header, key_column, min_height, align, keep_together, heights)
-        self._body.append(xml.replace(_W_DECLARED, "", 1))  # the document declares w: already
+        self._add(xml.replace(_W_DECLARED, "", 1))  # the document declares w: already
 
     def block(self, runs: Paragraph, look: ParagraphLook | None = None, style: str | None = None) -> None:
         """Add a paragraph of ``runs`` set as ``look`` says (alignment, spacing, keeping, a rule below)."""
-        self._body.append(paragraph_xml(runs, self.style_id(style) if style else None, look))
+        self._add(paragraph_xml(runs, self.style_id(style) if style else None, look))
+
+    def _add(self, xml: str) -> None:
+        """Add a paragraph or table at the end of the body, kept as UTF-8 (one copy of a long timetable, not two)."""
+        self._body.append(xml.encode("utf-8"))
 
     def page_break(self) -> None:
         """Start a new page."""
-        self._body.append(_PAGE_BREAK)
+        self._add(_PAGE_BREAK)
 
     # --- sections: each new one starts on a new page, as a copy of the one before -------------------------
 
@@ -406,7 +410,7 @@ class Writer:
         descr = f" descr={quoteattr(clean(description))}" if description else ""
         inline = _INLINE.format(cx=cx, cy=cy, id=self._shapes, descr=descr, ext=picture.ext,
                                 rid=self._pictures[key][0])
-        self._body.append(f"{paragraph_start(None, look)}<w:r><w:drawing>{inline}</w:drawing></w:r></w:p>")
+        self._add(f"{paragraph_start(None, look)}<w:r><w:drawing>{inline}</w:drawing></w:r></w:p>")
 
     # --- saving -----------------------------------------------------------------------------------------
 
@@ -437,12 +441,13 @@ class Writer:
             defaults[extension] = "image/jpeg" if extension in ("jpg", "jpeg") else f"image/{extension}"
             relationships.append(_relationship(picture_rid, RT.IMAGE, name.removeprefix("word/")))
         sections = self._sections
-        body = "".join(part if isinstance(part, str) else
-                       f"<w:p><w:pPr>{sections[part].xml(''.join(references) if part == 0 else '')}</w:pPr></w:p>"
-                       for part in self._body)
+        breaks = {i: f"<w:p><w:pPr>{sections[i].xml(''.join(references) if i == 0 else '')}</w:pPr></w:p>".encode()
+                  for i in range(len(sections) - 1)}
         last = sections[-1].xml("".join(references) if len(sections) == 1 else "")
-        varying["word/document.xml"] = _DECLARATION + \
-            f"{template.document_start}<w:body>{body}{last}</w:body></w:document>".encode()
+        varying["word/document.xml"] = b"".join([
+            _DECLARATION, f"{template.document_start}<w:body>".encode(),
+            *(part if isinstance(part, bytes) else breaks[part] for part in self._body),
+            f"{last}</w:body></w:document>".encode()])
         varying["word/_rels/document.xml.rels"] = _DECLARATION + \
             f'<Relationships xmlns="{_RELS_NS}">{"".join(relationships)}</Relationships>'.encode()
         varying["docProps/core.xml"] = self._core(stamp)
