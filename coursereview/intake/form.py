@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from coursereview.errors import InputError
 from coursereview.intake.agenda import read_agenda
 from coursereview.intake.document import Document
 from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field, example_text
-from coursereview.io import read_bytes
+from coursereview.io import content_hash, read_bytes
 from coursereview.location import Location, SourceMap
 from coursereview.parsing import clean, parse_date, time_text
 from coursereview.vocabulary import SCHEMA_ID
@@ -78,7 +77,7 @@ def read_form_bytes(raw: bytes, name: str) -> Document:
         for table in found:
             _read_rows(table, items, sources, name)
         data[kind] = items
-    return read_agenda(Document(data, sources, name, hashlib.sha256(raw).hexdigest()))
+    return read_agenda(Document(data, sources, name, content_hash(raw)))
 
 
 # --- finding the form's tables ------------------------------------------------------------------

@@ -9,7 +9,6 @@ parses or serializes a document of its own, so a document costs what it says and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from coursereview.errors import CourseReviewError
+from coursereview.io import content_hash
 from coursereview.word import W
 from coursereview.word.markup import (
     Banner,
@@ -248,7 +248,7 @@ class Writer:
         self._body: list[bytes | int] = []  # w:p and w:tbl as UTF-8 text; an int ends that section
         self._lines: dict[tuple[str, str], _Line] = {}  # ("header" | "footer", "default" | "first")
         self._properties: dict[str, str] = {}
-        self._pictures: dict[str, tuple[str, str, bytes]] = {}  # by SHA-1: (relationship id, part name, data)
+        self._pictures: dict[str, tuple[str, str, bytes]] = {}  # by SHA-256: (relationship id, part name, data)
         self._shapes = 0
         self._font_points = font_points
         self._line_spacing: float | None = None
@@ -401,7 +401,7 @@ class Writer:
         limit = (max_width or self.text_width) * _EMU_PER_TWIP
         if cx > limit:
             cy, cx = round(cy * limit / cx), limit
-        key = hashlib.sha1(data).hexdigest()
+        key = content_hash(data)
         if key not in self._pictures:
             number = len(self._pictures) + 1
             rid = f"rId{self._template.next_rid + number - 1}"  # pictures first: their ids are known now
