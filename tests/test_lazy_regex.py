@@ -1,4 +1,5 @@
-"""marshmallow's e-mail patterns are compiled on first use, not at import, and validate exactly as before."""
+"""marshmallow's e-mail patterns and PyYAML's scalar patterns are compiled on first use, not at import, and judge
+exactly as before."""
 
 from __future__ import annotations
 
@@ -42,7 +43,41 @@ print(json.dumps({"deferred": sorted(set(deferred)), "compiled": v.Email.DOMAIN_
 
 def test_importing_coursereview_leaves_marshmallows_email_patterns_uncompiled_and_nothing_else_deferred() -> None:
     report = json.loads(_fresh())
-    assert report == {"deferred": ["marshmallow.validate"], "compiled": False, "re_compile": "re"}
+    assert {name.partition(".")[0] for name in report["deferred"]} == {"marshmallow", "yaml"}
+    assert "marshmallow.validate" in report["deferred"] and "yaml.reader" in report["deferred"]
+    assert report["compiled"] is False and report["re_compile"] == "re"
+
+
+YAML_ROUND_TRIP = r"""
+import json, sys
+if sys.argv[1] == "deferred":
+    import coursereview  # first: yaml is imported with its patterns deferred
+import yaml
+assert ("DeferredPattern" in type(yaml.reader.Reader.NON_PRINTABLE).__name__) == (sys.argv[1] == "deferred")
+text = "a: 1.5\nb: 2020-01-01\nc: yes\nd: 0o17\ne: ~\nf: .inf\ng: 1_000\nh: 12:30\ni: 2001-12-14t21:59:43.10-05:00\n"
+loaded = yaml.safe_load(text)
+pure = yaml.load(text, Loader=yaml.SafeLoader)  # the pure-Python reader and its printable-character check
+try:
+    yaml.load("bad: \x07", Loader=yaml.SafeLoader)
+    refused = ""
+except yaml.YAMLError as exc:
+    refused = str(exc).splitlines()[0]
+dumped = yaml.safe_dump({"n": "123", "b": "yes", "f": "1.5", "d": "2020-01-01", "s": "plain", "t": "12:30"})
+print(json.dumps([repr(loaded), repr(pure), refused, dumped]))
+"""
+
+
+def test_yaml_loads_and_dumps_the_same_with_its_patterns_deferred() -> None:
+    def run(mode: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", YAML_ROUND_TRIP, mode], capture_output=True, text=True,
+                             check=True).stdout
+        return list(json.loads(out))
+
+    deferred, compiled = run("deferred"), run("compiled")
+    assert deferred == compiled
+    assert "'c': True" in deferred[0] and "datetime.date(2020, 1, 1)" in deferred[0] and "'g': 1000" in deferred[0]
+    assert "special characters are not allowed" in deferred[2]
+    assert "n: '123'" in deferred[3] and "b: 'yes'" in deferred[3]
 
 
 @pytest.mark.parametrize("address", ADDRESSES)
