@@ -45,10 +45,10 @@ if TYPE_CHECKING:
 @click.option("--into", "into", metavar="DATA", type=click.Path(file_okay=False), default=None,
               help="Also place every readable submission in the web application's queue in data folder DATA "
                    "(a file already there is not placed twice).")
-@profile_option()
+@profile_option(shipped_as_none=True)
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool, db: str | None, into: str | None, profile: Profile) -> None:
+          force: bool, db: str | None, into: str | None, profile: Profile | None) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
@@ -203,7 +203,7 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @db_option()
-@profile_option()
+@profile_option(shipped_as_none=True)
 @one_line_errors
 def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str | None, db: str | None,
            profile: Profile) -> None:
