@@ -174,3 +174,29 @@ def test_an_unchanged_rerun_reads_no_profile_and_no_page_template(queue: Path, t
     done = subprocess.run([sys.executable, "-c", code, "batch", *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "(2 unchanged since the last run)" in done.stdout
+
+
+def test_a_review_by_a_shipped_set_no_longer_shipped_is_done_again(queue: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shipped set's stamp is current while a shipped file has its hash (no set is parsed to tell)."""
+    import coursereview.staff.batch.manifest as manifest_module
+    from coursereview.criteria import shipped_criteria, shipped_sha256s
+
+    assert shipped_sha256s() == {criteria.sha256 for criteria in shipped_criteria()}
+    out = tmp_path / "out"
+    run_batch([str(queue)], out, ("json",), workers=1, create_outdir=True)
+    assert set(_statuses(run_batch([str(queue)], out, ("json",), workers=1)).values()) == {UNCHANGED}
+    monkeypatch.setattr(manifest_module, "shipped_sha256s", lambda: frozenset())  # as after an upgrade
+    assert set(_statuses(run_batch([str(queue)], out, ("json",), workers=1)).values()) == {"reviewed"}
+
+
+def test_a_manifest_row_with_a_column_this_version_does_not_know_is_still_used(queue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([str(queue)], out, ("json",), workers=1, create_outdir=True)
+    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for entry in data["entries"].values():
+        entry["row"]["column_of_a_later_version"] = "x"
+    (out / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    result = run_batch([str(queue)], out, ("json",), workers=1)
+    assert set(_statuses(result).values()) == {UNCHANGED}
+    assert [r.program for r in result.rows] == ["Institute A", "Institute B"]

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from coursereview.criteria import criteria_sha256
+from coursereview.criteria import criteria_sha256, shipped_sha256s
 from coursereview.errors import CourseReviewError, InputError, OutputError
 from coursereview.io import read_bytes, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
@@ -76,9 +76,10 @@ class Manifest:
             return None
         row = entry["row"]
         ref = job.criteria if job.criteria and self._criteria_file(job.criteria) else row.get("criteria")
-        if self._current_sha(ref) != row.get("criteria_sha256"):
+        if not self._criteria_current(ref, row.get("criteria_sha256")):
             return None
-        known = {name: value for name, value in row.items() if name in _KNOWN}  # a manifest of an older version
+        # A manifest of another version may hold columns this one does not know: those are left out.
+        known = dict(row) if _KNOWN.issuperset(row) else {k: v for k, v in row.items() if k in _KNOWN}
         known.update(file=job.file, status=UNCHANGED, outputs=tuple(row["outputs"]), received=job.received)
         return Row(**known)
 
@@ -138,6 +139,16 @@ class Manifest:
         if ref not in self._criteria_files:
             self._criteria_files[ref] = Path(ref).is_file()
         return self._criteria_files[ref]
+
+    def _criteria_current(self, ref: str | None, sha: str | None) -> bool:
+        """Return whether the criteria set ``ref`` is still the one with hash ``sha`` (the one that judged a row).
+
+        A shipped set's stamp is current when its hash is that of a shipped file (whose id@version
+        the file itself holds): no set is parsed. A set of one's own is read again, as it may have changed.
+        """
+        if ref and sha and not ref.endswith((".yaml", ".yml", ".json")) and not self._criteria_file(ref):
+            return sha in shipped_sha256s()
+        return self._current_sha(ref) == sha
 
     def _current_sha(self, ref: str | None) -> str | None:
         if ref not in self._criteria_sha:

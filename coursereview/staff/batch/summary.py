@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,8 @@ def summaries_key(result: BatchResult, profile_id: str | None, decisions: bool) 
     Each row is the list of its values in ``COLUMNS`` order (the columns are part of the key), which
     is quicker to make and to serialise than a dictionary with sorted keys.
     """
-    rows = [[getattr(row, name) for name in COLUMNS] for row in result.rows]
+    values = attrgetter(*COLUMNS)
+    rows = [values(row) for row in result.rows]  # tuples: written as JSON lists
     return content_hash(json.dumps([COLUMNS, rows, result.outdir, profile_id, decisions],
                                    ensure_ascii=False, default=str).encode("utf-8"))
 
