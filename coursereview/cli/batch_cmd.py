@@ -30,7 +30,46 @@ if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
 
 
-@click.command()
+class _ShortAsLong(click.Command):
+    """A command that reads each short option given on its own (``-o DIR``) as its long name (``--output DIR``).
+
+    click tries every option as a long one first; for a short one that fails, and the error it
+    builds on the way, to be dropped, imports difflib to suggest a close name: about 1.5 ms, a
+    tenth of what a batch re-run that finds nothing to do costs itself. The same option gets the
+    same value either way. Left as they are: a short option with its value attached (``-j2``),
+    one that is the last word (click's message then names it as given), anything after ``--``,
+    and a word that is the value of an option before it.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _long_names(self.params, args))
+
+
+def _long_names(params: list[click.Parameter], args: list[str]) -> list[str]:
+    """Return ``args`` with each short option given on its own replaced by the long name of the same option."""
+    longer: dict[str, str] = {}
+    valued: set[str] = set()  # options whose next word is their value
+    for param in params:
+        if isinstance(param, click.Option):
+            names = param.opts + param.secondary_opts
+            long_names = [n for n in param.opts if n.startswith("--")]
+            if long_names:
+                longer.update((n, long_names[0]) for n in param.opts if len(n) == 2 and n[0] == "-" and n[1] != "-")
+            if not param.is_flag and not param.count:
+                valued.update(names)
+    out = list(args)
+    index = 0
+    while index < len(out):
+        word = out[index]
+        if word == "--":
+            break
+        if word in longer and index + 1 < len(out):
+            out[index] = longer[word]
+        index += 2 if word in valued else 1
+    return out
+
+
+@click.command(cls=_ShortAsLong)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the review documents and the summary (created if missing).")
@@ -45,10 +84,10 @@ if TYPE_CHECKING:
 @click.option("--into", "into", metavar="DATA", type=click.Path(file_okay=False), default=None,
               help="Also place every readable submission in the web application's queue in data folder DATA "
                    "(a file already there is not placed twice).")
-@profile_option()
+@profile_option(shipped_as_none=True)
 @one_line_errors
 def batch(paths: tuple[str, ...], outdir: str, formats: str, workers: int | None, criteria_ref: str | None,
-          force: bool, db: str | None, into: str | None, profile: Profile) -> None:
+          force: bool, db: str | None, into: str | None, profile: Profile | None) -> None:
     """Review many submissions at once and write a register of the batch.
 
     PATHS are submission files (.yaml, .yml, .json, .docx), folders (searched recursively) or
@@ -203,7 +242,7 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--criteria", "criteria_ref", metavar="ID[@VERSION]|FILE", help=CRITERIA_HELP)
 @db_option()
-@profile_option()
+@profile_option(shipped_as_none=True)
 @one_line_errors
 def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str | None, db: str | None,
            profile: Profile) -> None:

@@ -153,10 +153,20 @@ PROFILE_HELP = ("The organisation profile (YAML) whose letterhead, contact facts
                 "document carries. Default: $COURSEREVIEW_PROFILE, else IIMC's Education Department.")
 
 
-def profile_option() -> Callable[[F], F]:
-    """Return the --profile option of every command that writes a document: the loaded Profile, checked at once."""
+def profile_option(shipped_as_none: bool = False) -> Callable[[F], F]:
+    """Return the --profile option of every command that writes a document: the loaded Profile, checked at once.
+
+    With ``shipped_as_none`` the shipped profile is given as None (the library's default) and is
+    read only if a document is written: `batch` with nothing to redo never reads it.
+    """
+    callback = _named_profile if shipped_as_none else _load_profile
     return click.option("--profile", "profile", metavar="FILE", envvar="COURSEREVIEW_PROFILE", show_envvar=True,
-                        default=None, callback=_load_profile, help=PROFILE_HELP)
+                        default=None, callback=callback, help=PROFILE_HELP)
+
+
+def _named_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> Profile | None:
+    """Return the profile named by --profile or $COURSEREVIEW_PROFILE, or None when neither names one."""
+    return _load_profile(ctx, param, value) if value else None
 
 
 def _load_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> Profile:

@@ -12,6 +12,7 @@ from coursereview.criteria.sets import (
     load_criteria_file,
     resolve_criteria,
     shipped_criteria,
+    shipped_sha256s,
     validate_criteria_data,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "load_criteria_file",
     "resolve_criteria",
     "shipped_criteria",
+    "shipped_sha256s",
     "validate_criteria_data",
 ]

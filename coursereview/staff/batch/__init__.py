@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from coursereview.criteria import resolve_criteria
 from coursereview.errors import OutputError
-from coursereview.staff.batch.inputs import SUFFIXES, collect, refused, unmatched
+from coursereview.staff.batch.inputs import SUFFIXES, Found, collect, gather, refused, unmatched
 from coursereview.staff.batch.job import (
     COLUMNS,
     REVIEWED,
@@ -45,9 +45,9 @@ if TYPE_CHECKING:  # the profile module loads only where a document is written
     from coursereview.documents.profile import Profile
 
 __all__ = [
-    "COLUMNS", "MANIFEST", "REVIEWED", "SUFFIXES", "SUMMARIES", "UNCHANGED", "UNREADABLE", "BatchResult", "Job", "Row",
-    "collect", "plan", "process", "refused", "run_batch", "summary_csv", "summary_html", "summary_json", "unmatched",
-    "write_summaries",
+    "COLUMNS", "MANIFEST", "REVIEWED", "SUFFIXES", "SUMMARIES", "UNCHANGED", "UNREADABLE", "BatchResult", "Found",
+    "Job", "Row", "collect", "gather", "plan", "process", "refused", "run_batch", "summary_csv", "summary_html",
+    "summary_json", "unmatched", "write_summaries",
 ]
 
 _GRACE_SECONDS = 10.0  # on a stop, workers may finish the submission in hand this long, then are terminated
@@ -85,17 +85,16 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
         raise OutputError(f"{outdir}: output folder does not exist")
     if criteria:
         resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
-    files = collect(paths, exclude=outdir)
-    missed = [Row(given, UNREADABLE, f"{given}: {why}")
-              for given, why in refused(paths, exclude=outdir) + unmatched(paths, exclude=outdir)]
-    if not files:
+    found = gather(paths, exclude=outdir)
+    missed = [Row(given, UNREADABLE, f"{given}: {why}") for given, why in found.refused + found.unmatched]
+    if not found.files:
         return BatchResult(tuple(missed), str(outdir), written=False)
     if not outdir.is_dir():
         try:
             outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{outdir}: cannot create the output folder: {exc.strerror or exc}") from None
-    jobs = plan(files, outdir, tuple(formats), criteria, stamp, profile)
+    jobs = plan(found.files, outdir, tuple(formats), criteria, stamp, profile, found.keys)
     manifest = Manifest.load(outdir, force, f"coursereview {__version__}")
     manifest.claim([name for job in jobs for name in job.outputs()] + list(SUMMARIES), force)
     rows: dict[str, Row] = {}

@@ -1,8 +1,13 @@
-"""Find the submission files a batch is given: files, folders searched recursively, glob patterns."""
+"""Find the submission files a batch is given: files, folders searched recursively, glob patterns.
+
+One pass over the paths (``gather``) finds the files to review, the files refused, the folders and
+patterns that hold nothing, and each file's real path (the manifest's key), with one directory
+listing per folder and no system call per file beyond it, except for symbolic links: a batch
+re-run that finds nothing changed costs little more than reading its inputs.
+"""
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -10,56 +15,82 @@ from pathlib import Path
 SUFFIXES = (".yaml", ".yml", ".json", ".docx")
 
 
-def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Path]:
-    """Return the submission files named by ``paths`` (files, folders searched recursively, globs), each once.
+class Found:
+    """What ``gather`` found: the files to review (each once) with their real paths, and what was left out.
+
+    ``files`` are in the order given (a folder's in path order, a pattern's by name), each as
+    ``str(Path(...))`` would write it; ``keys[i]`` is the real path of ``files[i]``. ``refused``
+    holds ``(name, why)`` sorted by name, ``unmatched`` ``(path, why)`` for each folder or pattern
+    that holds no submission.
+    """
+
+    __slots__ = ("files", "keys", "refused", "unmatched")
+
+    def __init__(self, files: tuple[str, ...], keys: tuple[str, ...], refused: tuple[tuple[str, str], ...],
+                 unmatched: tuple[tuple[str, str], ...]) -> None:
+        self.files, self.keys, self.refused, self.unmatched = files, keys, refused, unmatched
+
+
+def gather(paths: Iterable[str], exclude: str | Path | None = None) -> Found:
+    """Return the submission files named by ``paths`` (files, folders searched recursively, globs), and what was not.
 
     Files under ``exclude`` (the output folder), hidden files and Word lock files are left out;
-    a file name that does not exist is kept, so it shows up as "could not read". A folder or glob
-    that holds no submission adds nothing (``unmatched`` names those). A file ``refused`` names is
-    left out: one found in a folder that leads out of it (a symbolic link), or one whose name is
-    not valid UTF-8.
+    a file name that does not exist is kept, so it shows up as "could not read". A folder or
+    glob that holds no submission adds nothing and is named in ``unmatched``. A file is refused
+    (left out, and named in ``refused`` with why) when it was found in a folder it leads out of
+    (a symbolic link), or when its name is not valid UTF-8. A folder is the user's choice of
+    what to review, not of what its links point to; a file named directly, or by a pattern, is
+    the user's own choice.
     """
-    skip = _resolved(exclude)
-    unique: dict[Path, Path] = {}
+    skip = _prefix(os.path.realpath(exclude)) if exclude else None
+    unique: dict[str, str] = {}
+    refusals: dict[str, str] = {}
+    missed = []
     for given in paths:
-        root = _folder(given)
-        found = [path for path in _search(given, skip) if _refusal(path, root) is None]
-        for path in sorted(found) if root else sorted(found, key=str):  # a folder in path order, a glob by name
-            unique.setdefault(path.resolve(), path)
-    return list(unique.values())
+        path = Path(given)
+        if path.is_dir():
+            root = os.path.realpath(path)
+            searched = sorted(_in_folder(str(path), root, skip))  # in path order
+            if not searched:
+                missed.append((_name(given), f"no submission files ({', '.join(SUFFIXES)}) in this folder"))
+            for _parts, found, key in searched:
+                why = _refusal(found, key, root)
+                if why is None:
+                    unique.setdefault(key, found)
+                else:
+                    refusals.setdefault(_name(found), why)
+        elif path.exists() or not _has_magic(given):
+            why = _refusal(str(path), None, None)
+            if why is None:
+                unique.setdefault(os.path.realpath(path), str(path))  # a link loop too: reading it then says why
+            else:
+                refusals.setdefault(_name(path), why)
+        else:
+            matched = sorted(_by_pattern(given, skip))  # by name
+            if not matched:
+                missed.append((_name(given), f"matches no submission files ({', '.join(SUFFIXES)})"))
+            for found, key in matched:
+                why = _refusal(found, None, None)
+                if why is None:
+                    unique.setdefault(key, found)
+                else:
+                    refusals.setdefault(_name(found), why)
+    return Found(tuple(unique.values()), tuple(unique), tuple(sorted(refusals.items())), tuple(missed))
+
+
+def collect(paths: Iterable[str], exclude: str | Path | None = None) -> list[Path]:
+    """Return the submission files named by ``paths``, each once (see ``gather``)."""
+    return [Path(file) for file in gather(paths, exclude).files]
 
 
 def refused(paths: Iterable[str], exclude: str | Path | None = None) -> list[tuple[str, str]]:
-    """Return ``(name, why)`` for each submission file in ``paths`` that is not reviewed (its name as valid UTF-8).
-
-    A folder is the user's choice of what to review, not of what its links point to: a file found
-    in it whose real path leaves it is refused (a file named directly, or by a pattern, is the
-    user's own choice). A file name that is not valid UTF-8 is refused anywhere, since it could not
-    be shown or recorded as it is.
-    """
-    skip = _resolved(exclude)
-    out: dict[str, str] = {}
-    for given in paths:
-        root = _folder(given)
-        for path in _search(given, skip):
-            why = _refusal(path, root)
-            if why is not None:
-                out.setdefault(_name(path), why)
-    return sorted(out.items())
+    """Return ``(name, why)`` for each submission file in ``paths`` that is not reviewed (see ``gather``)."""
+    return list(gather(paths, exclude).refused)
 
 
 def unmatched(paths: Iterable[str], exclude: str | Path | None = None) -> list[tuple[str, str]]:
     """Return ``(path, why)`` for each folder or glob in ``paths`` that holds no submission file."""
-    skip = _resolved(exclude)
-    kinds = ", ".join(SUFFIXES)
-    missed = []
-    for given in paths:
-        if next(_search(given, skip), None) is None:  # the first file found is enough
-            if Path(given).is_dir():
-                missed.append((_name(given), f"no submission files ({kinds}) in this folder"))
-            else:
-                missed.append((_name(given), f"matches no submission files ({kinds})"))
-    return missed
+    return list(gather(paths, exclude).unmatched)
 
 
 def _name(path: str | Path) -> str:
@@ -67,53 +98,95 @@ def _name(path: str | Path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "replace")
 
 
-def _folder(given: str) -> Path | None:
-    """Return the real path of ``given`` when it is a folder (its files must stay inside it), else None."""
-    path = Path(given)
-    return path.resolve() if path.is_dir() else None
+def _has_magic(given: str) -> bool:
+    """Return whether ``given`` is a glob pattern (what ``glob.has_magic`` says, without importing glob)."""
+    return "*" in given or "?" in given or "[" in given
 
 
-def _refusal(path: Path, root: Path | None) -> str | None:
-    """Return why ``path`` (found in the folder ``root``, or named directly when None) is not reviewed, else None."""
-    try:
-        os.fsencode(str(path)).decode("utf-8")
-    except UnicodeDecodeError:
-        return "the file name is not valid UTF-8; rename the file"
-    if root is not None and not path.resolve().is_relative_to(root):
+def _prefix(real: str) -> str:
+    """Return the real path ``real`` of a folder as the start every path inside it has."""
+    return real if real.endswith("/") else real + "/"
+
+
+def _inside(key: str, folder: str) -> bool:
+    """Return whether the real path ``key`` is the folder ``folder`` (a ``_prefix``) or lies in it."""
+    return key.startswith(folder) or key + "/" == folder
+
+
+def _refusal(path: str, key: str | None, root: str | None) -> str | None:
+    """Return why ``path`` (real path ``key``, found in the folder ``root``; named directly when None) is refused."""
+    if not path.isascii():
+        try:
+            os.fsencode(path).decode("utf-8")
+        except UnicodeDecodeError:
+            return "the file name is not valid UTF-8; rename the file"
+    if root is not None and key is not None and not _inside(key, _prefix(root)):
         return f"a link that leads out of the folder {_name(root)}; name the file it leads to directly to review it"
     return None
 
 
-def _search(given: str, skip: Path | None) -> Iterator[Path]:
-    """Yield the submission files ``given`` names as they are found; a name that does not exist is its own file.
+def _in_folder(folder: str, root: str, skip: str | None) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """Yield ``(parts, path, real path)`` for each submission file under ``folder`` (real path ``root``).
 
-    A folder is walked without following links to other folders; each file found is yielded
-    whether or not its real path stays inside (``_refusal`` decides).
+    ``folder`` is as ``str(Path(...))`` writes it, and so is each ``path``. ``parts`` are the
+    path's names below ``folder`` (their order is path order). Linked folders are not entered;
+    hidden files and folders, Word lock files and files under ``skip`` (the output folder) are
+    left out. Since no folder entered is a link, the real path of a file that is not a link is
+    ``root`` joined with its names: only a link is resolved, with its own system calls.
     """
-    path = Path(given)
-    if path.is_dir():
-        return (f for f in _walk(path) if _wanted(f, path, skip))
-    if path.exists() or not glob.has_magic(given):
-        return iter([path])
-    return (Path(m) for m in glob.iglob(given, recursive=True) if _wanted(Path(m), None, skip))
+    above = "" if folder == "." else folder if folder.endswith("/") else folder + "/"  # Path(".") / "a" is "a"
+    for parts, entry in _walk(folder, ()):
+        name = entry.name
+        if _suffix(name).lower() not in SUFFIXES or name.startswith((".", "~$")):
+            continue
+        if entry.is_symlink():
+            if not Path(entry.path).is_file():  # a dangling link, a loop, a link to a folder or a special file
+                continue
+            key = os.path.realpath(entry.path)
+        else:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            key = os.path.join(root, *parts)
+        if skip is None or not _inside(key, skip):
+            yield parts, above + "/".join(parts), key
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Yield every entry under ``folder`` (files and links to files), not entering linked folders."""
-    for top, folders, files in os.walk(folder, followlinks=False):
-        folders.sort()
-        for name in sorted(files):
-            yield Path(top) / name
+def _walk(top: str, above: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """Yield ``(parts, entry)`` for every entry under ``top`` that is not a folder, entering no linked folder.
+
+    A hidden folder is not entered either (nothing in it is reviewed). A folder that cannot be
+    listed is passed over, as ``os.walk`` passes it over.
+    """
+    try:
+        with os.scandir(top) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        parts = (*above, entry.name)
+        try:
+            folder = entry.is_dir()
+        except OSError:
+            folder = False
+        if not folder:
+            yield parts, entry
+        elif not entry.is_symlink() and not entry.name.startswith("."):
+            yield from _walk(entry.path, parts)
 
 
-def _resolved(exclude: str | Path | None) -> Path | None:
-    return Path(exclude).resolve() if exclude else None
+def _suffix(name: str) -> str:
+    """Return the suffix of the file name ``name`` as ``Path(name).suffix`` gives it."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-def _wanted(path: Path, root: Path | None, skip: Path | None) -> bool:
-    if not path.is_file() or path.suffix.lower() not in SUFFIXES:
-        return False
-    parts = path.relative_to(root).parts if root else (path.name,)
-    if any(p.startswith(".") for p in parts) or path.name.startswith("~$"):
-        return False
-    return not (skip and path.resolve().is_relative_to(skip))
+def _by_pattern(pattern: str, skip: str | None) -> Iterator[tuple[str, str]]:
+    """Yield ``(path, real path)`` for each submission file the glob ``pattern`` matches, but those under ``skip``."""
+    import glob  # here: a batch given files and folders never loads it
+
+    for match in glob.iglob(pattern, recursive=True):
+        path = Path(match)
+        if (path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$"))):
+            key = os.path.realpath(path)
+            if skip is None or not _inside(key, skip):
+                yield str(path), key

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from coursereview.criteria import criteria_sha256
+from coursereview.criteria import criteria_sha256, shipped_sha256s
 from coursereview.errors import CourseReviewError, InputError, OutputError
 from coursereview.io import read_bytes, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
@@ -16,6 +16,7 @@ from coursereview.staff.batch.summary import SUMMARIES
 MANIFEST = ".coursereview-batch.json"
 MAX_MANIFEST = 256 * 1024 * 1024  # bytes: a manifest remembers about 1 KB per submission
 FLUSH_SECONDS = 1.0  # write the manifest at most this often while running (and always at the end)
+_KNOWN = frozenset(COLUMNS)
 
 
 class Manifest:
@@ -28,6 +29,8 @@ class Manifest:
         self._dirty = False
         self._flushed = time.monotonic()
         self._criteria_sha: dict[str | None, str | None] = {}
+        self._criteria_files: dict[str, bool] = {}  # --criteria values: is each a file?
+        self._present: dict[str, os.DirEntry[str]] | None = None  # the output folder's entries, listed once
 
     @classmethod
     def load(cls, outdir: Path, force: bool, tool: str) -> Manifest:
@@ -56,24 +59,29 @@ class Manifest:
             self._write()
 
     def unchanged(self, job: Job) -> Row | None:
-        """Return the stored row when ``job`` needs no work: same content, criteria, formats, tool, outputs."""
+        """Return the stored row when ``job`` needs no work: same content, criteria, formats, tool, outputs.
+
+        The output folder is listed once, on the first call, to see that each output is still there
+        (``unchanged`` is asked of every job before any work is done).
+        """
         entry = self.entries.get(job.key)
         if not entry or job.sha256 is None:
             return None
+        outputs = job.outputs()
         same = (entry.get("sha256") == job.sha256 and entry.get("tool") == self.tool
                 and entry.get("formats") == list(job.formats) and entry.get("criteria_arg") == job.criteria
-                and entry.get("outputs") == list(job.outputs()) and entry.get("stamp") == job.stamp
-                and entry.get("profile") == job.profile_id
-                and all((self.path.parent / n).is_file() for n in job.outputs()))
+                and entry.get("outputs") == list(outputs) and entry.get("stamp") == job.stamp
+                and entry.get("profile") == job.profile_id and all(self._is_file(n) for n in outputs))
         if not same:
             return None
         row = entry["row"]
-        ref = job.criteria if job.criteria and Path(job.criteria).is_file() else row.get("criteria")
-        if self._current_sha(ref) != row.get("criteria_sha256"):
+        ref = job.criteria if job.criteria and self._criteria_file(job.criteria) else row.get("criteria")
+        if not self._criteria_current(ref, row.get("criteria_sha256")):
             return None
-        known = {name: value for name, value in row.items() if name in COLUMNS}  # a manifest of an older version
-        return replace(Row(**{**known, "outputs": tuple(row["outputs"])}), file=job.file, status=UNCHANGED,
-                       received=job.received)
+        # A manifest of another version may hold columns this one does not know: those are left out.
+        known = dict(row) if _KNOWN.issuperset(row) else {k: v for k, v in row.items() if k in _KNOWN}
+        known.update(file=job.file, status=UNCHANGED, outputs=tuple(row["outputs"]), received=job.received)
+        return Row(**known)
 
     def record(self, job: Job, row: Row) -> None:
         """Remember ``row`` for ``job`` (failures are not remembered: they are retried next time)."""
@@ -105,9 +113,42 @@ class Manifest:
     def _write(self) -> None:
         data = {"tool": self.tool, "claimed": sorted(self.claimed), "entries": dict(sorted(self.entries.items())),
                 "summaries": self.summaries}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", force=True)
+        # Compact: json's C encoder writes it (with ``indent`` the Python one would, four times slower); the
+        # manifest is written again every FLUSH_SECONDS while a batch runs.
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", force=True)
         self._dirty = False
         self._flushed = time.monotonic()
+
+    def _is_file(self, name: str) -> bool:
+        """Return whether ``name`` in the output folder is a regular file (links followed), as ``Path.is_file``."""
+        if self._present is None:
+            try:
+                with os.scandir(self.path.parent) as listing:
+                    self._present = {entry.name: entry for entry in listing}
+            except OSError:
+                self._present = {}
+        entry = self._present.get(name)
+        if entry is None:
+            return False
+        try:
+            return entry.is_file()
+        except OSError:  # a link that leads nowhere it can follow
+            return False
+
+    def _criteria_file(self, ref: str) -> bool:
+        if ref not in self._criteria_files:
+            self._criteria_files[ref] = Path(ref).is_file()
+        return self._criteria_files[ref]
+
+    def _criteria_current(self, ref: str | None, sha: str | None) -> bool:
+        """Return whether the criteria set ``ref`` is still the one with hash ``sha`` (the one that judged a row).
+
+        A shipped set's stamp is current when its hash is that of a shipped file (whose id@version
+        the file itself holds): no set is parsed. A set of one's own is read again, as it may have changed.
+        """
+        if ref and sha and not ref.endswith((".yaml", ".yml", ".json")) and not self._criteria_file(ref):
+            return sha in shipped_sha256s()
+        return self._current_sha(ref) == sha
 
     def _current_sha(self, ref: str | None) -> str | None:
         if ref not in self._criteria_sha:
