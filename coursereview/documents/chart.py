@@ -9,7 +9,6 @@ so the docx that holds it keeps the same bytes.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -136,61 +135,105 @@ def hours_chart_svg(review: Review, width: int = WIDTH) -> str:
 
 
 def hours_chart_png(review: Review) -> bytes:
-    """Return the chart as PNG bytes, ``WIDTH_INCHES`` wide at ``PNG_DPI`` dots per inch (for Word and PDF)."""
-    from PIL import Image, ImageDraw  # imported here: only documents that hold a picture pay for it
+    """Return the chart as PNG bytes, ``WIDTH_INCHES`` wide at ``PNG_DPI`` dots per inch (for Word and PDF).
+
+    Drawn straight into a palette image of the few dozen colours the chart has (fills, and each text
+    colour blended into white), so nothing is converted, then written by ``_png``.
+    """
+    from PIL import Image  # imported here: only documents that hold a picture pay for it
 
     lay = chart_layout(review)
 
     def at(units: float) -> int:
         return round(units * _SCALE)
 
-    image = Image.new("RGB", (at(WIDTH), at(lay.height)), "white")
-    draw = ImageDraw.Draw(image)
+    width = at(WIDTH)
+    image = Image.new("P", (width, at(lay.height)), _SOLID.index(_WHITE))
 
-    def text(xy: tuple[int, int], words: str, colour: str, size: float, bold: bool = False, end: bool = False) -> None:
-        mask, (left, top, right, _) = _text_mask(words, at(size), bold)
-        image.paste(colour, (xy[0] - right if end else xy[0] + left, xy[1] + top), mask)
+    def text(xy: tuple[int, int], words: str, ink: str, size: float, bold: bool = False, end: bool = False) -> None:
+        tile, mask, (left, top, right, _) = _text_tile(words, at(size), bold, ink)
+        image.paste(tile, (xy[0] - right if end else xy[0] + left, xy[1] + top), mask)
+
+    def fill(colour: str, box: tuple[int, int, int, int]) -> None:  # box: left, top, right, bottom, the last two out
+        image.paste(_SOLID.index(colour), box)
 
     text((0, at(14)), lay.note, _GREY_INK, _NOTE_SIZE)
     for bar, y, length, minimum in lay.rows:
         text((0, at(y + 13)), bar.label, _INK, _LABEL_SIZE)
-        text((at(WIDTH) - 2, at(y + 13)), bar.value, _TEXT[bar.state], _LABEL_SIZE, bold=True, end=True)
-        box = (at(y + _LABEL), at(y + _LABEL + _BAR) - 1)
-        draw.rectangle((0, box[0], at(WIDTH) - 1, box[1]), fill=_TRACK)
+        text((width - 2, at(y + 13)), bar.value, _TEXT[bar.state], _LABEL_SIZE, bold=True, end=True)
+        top, bottom = at(y + _LABEL), at(y + _LABEL + _BAR)
+        fill(_TRACK, (0, top, width, bottom))
         if length:
-            draw.rectangle((0, box[0], max(0, at(length) - 1), box[1]), fill=_FILL[bar.state])
+            fill(_FILL[bar.state], (0, top, max(1, at(length)), bottom))
         if minimum is not None:
             x = at(minimum)
-            draw.rectangle((x - 1, at(y + _LABEL - 3), x + 1, at(y + _LABEL + _BAR + 3)), fill=_MINIMUM)
-    # The picture has a few dozen colours: as a palette image it encodes in a quarter of the time and size.
-    picture = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    picture.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=1)  # the docx zip compresses it again
-    return out.getvalue()
+            fill(_MINIMUM, (max(0, x - 1), at(y + _LABEL - 3), min(width, x + 2), at(y + _LABEL + _BAR + 3) + 1))
+    return _png(image)
+
+
+_WHITE = "#ffffff"
+_SOLID = (_WHITE, _TRACK, _MINIMUM, *_FILL.values())  # the palette's first entries, in this order
+_INKS = tuple(dict.fromkeys((_INK, _GREY_INK, *_TEXT.values())))  # in a fixed order: the same bytes every run
+_LEVELS = 16  # shades of each ink between white and the ink itself
+_Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+@lru_cache(maxsize=1)
+def _colours() -> bytes:
+    """Return the palette as red, green, blue: the solid colours, then each ink blended into white."""
+    from PIL import ImageColor
+
+    channels: list[int] = []
+    for colour in _SOLID:
+        channels += ImageColor.getrgb(colour)[:3]
+    for ink in _INKS:
+        rgb = ImageColor.getrgb(ink)[:3]
+        for k in range(1, _LEVELS + 1):
+            channels += [round(c * k / _LEVELS + 255 * (1 - k / _LEVELS)) for c in rgb]
+    return bytes(channels)
 
 
 @lru_cache(maxsize=1)
 def _palette() -> Image.Image:
-    """Return a palette image of every colour the chart draws: fills, and each text colour blended into white."""
-    from PIL import Image, ImageColor
+    """Return a palette image of every colour the chart draws (``_colours``), for Pillow to convert to."""
+    from PIL import Image
 
-    channels = [255, 255, 255]
-    for fill in (_TRACK, _MINIMUM, *_FILL.values()):
-        channels += ImageColor.getrgb(fill)[:3]
-    for ink in dict.fromkeys((_INK, _GREY_INK, *_TEXT.values())):  # in a fixed order: the same bytes every run
-        rgb = ImageColor.getrgb(ink)[:3]
-        for k in range(1, 17):
-            channels += [round(c * k / 16 + 255 * (1 - k / 16)) for c in rgb]
     palette = Image.new("P", (1, 1))
-    palette.putpalette(channels)
+    palette.putpalette(_colours())
     return palette
 
 
+@lru_cache(maxsize=len(_INKS))
+def _shades(ink: str) -> list[int]:
+    """Return, for each coverage 0-255 of ``ink`` over white, the palette entry nearest the blended colour.
+
+    Found by Pillow itself: it blends the ink into white as it pastes text, and picks the nearest entry
+    as it converts to the palette, so the text looks as if drawn in full colour and then converted.
+    """
+    from PIL import Image
+
+    coverage = Image.frombytes("L", (256, 1), bytes(range(256)))
+    blended = Image.new("RGB", (256, 1), _WHITE)
+    blended.paste(ink, (0, 0), coverage)
+    return list(blended.quantize(palette=_palette(), dither=Image.Dither.NONE).tobytes())
+
+
 @lru_cache(maxsize=512)
-def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, tuple[int, int, int, int]]:
-    """Return ``words`` drawn as a coverage mask, and its box about the left end of its baseline.
+def _text_tile(words: str, size: int, bold: bool, ink: str) -> tuple[Image.Image, Image.Image, _Box]:
+    """Return ``words`` in ``ink`` as palette entries, the mask of where it is not white, and its box (``_text_mask``).
 
     Kept for the process: area names and most hours recur in every review under the same criteria.
+    """
+    mask, box = _text_mask(words, size, bold)
+    shades = _shades(ink)
+    tile = mask.point(shades)
+    tile.putpalette(_colours())  # the same numbers, now read as palette entries
+    return tile, mask.point([255 if entry else 0 for entry in shades], "1"), box
+
+
+def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, _Box]:
+    """Return ``words`` drawn as a coverage mask, and its box about the left end of its baseline.
+
     Bold is a hairline stroke of the same ink, as the bundled font has no bold face.
     """
     from PIL import Image, ImageDraw
@@ -202,6 +245,88 @@ def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, tuple[in
     ImageDraw.Draw(mask).text((-left, -top), words, fill=255, font=font, anchor="ls", stroke_width=stroke,
                               stroke_fill=255)
     return mask, (left, top, right, bottom)
+
+
+def _png(image: Image.Image) -> bytes:
+    """Return the palette image ``image`` as PNG bytes, at ``PNG_DPI``, written here rather than by Pillow's encoder.
+
+    Most of the chart's pixel rows repeat the row above (the white between rows, the bars), and
+    compressing them was most of the cost of a chart. Here a row that repeats the one above is stored
+    with PNG's "up" filter (all zeros), and each run of such rows is compressed once per process
+    (``_repeats``) and spliced in: every run of other rows ends with a full flush, so no data refers
+    across a splice. The stream's checksum is combined from the pieces' checksums. The bytes depend
+    only on the picture, never on what is cached.
+    """
+    import zlib
+
+    width, height = image.size
+    raw = image.tobytes()
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate at level 1: the docx zip compresses again
+    idat, adler = [b"\x78\x01"], 1  # zlib header: deflate, 32 KiB window, fastest
+
+    def other_rows() -> None:
+        nonlocal adler
+        if rows:
+            data = b"".join(rows)
+            idat.extend((deflate.compress(data), deflate.flush(zlib.Z_FULL_FLUSH)))
+            adler = _adler32_combine(adler, zlib.adler32(data), len(data))
+            rows.clear()
+
+    rows: list[bytes] = []
+    previous, repeats = b"", 0
+    for start in range(0, width * height, width):
+        row = raw[start:start + width]
+        if row == previous:
+            other_rows()
+            repeats += 1
+            continue
+        if repeats:
+            packed, checksum, length = _repeats(repeats, width)
+            idat.append(packed)
+            adler = _adler32_combine(adler, checksum, length)
+            repeats = 0
+        rows += (b"\0", row)  # filter "none"
+        previous = row
+    if repeats:
+        packed, checksum, length = _repeats(repeats, width)
+        idat.append(packed)
+        adler = _adler32_combine(adler, checksum, length)
+    other_rows()
+    idat += (deflate.flush(), adler.to_bytes(4, "big"))
+    dots_per_metre = round(PNG_DPI / 0.0254).to_bytes(4, "big")
+    return b"".join((b"\x89PNG\r\n\x1a\n",
+                     _chunk(b"IHDR", width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 3, 0, 0, 0))),
+                     _chunk(b"PLTE", _colours()),
+                     _chunk(b"pHYs", dots_per_metre + dots_per_metre + b"\x01"),
+                     _chunk(b"IDAT", b"".join(idat)), _chunk(b"IEND", b"")))
+
+
+@lru_cache(maxsize=64)
+def _repeats(count: int, width: int) -> tuple[bytes, int, int]:
+    """Return ``count`` pixel rows ``width`` wide that repeat the row above, compressed and fully flushed.
+
+    Also their Adler-32 checksum and length. A chart has a handful of such runs, of a few heights.
+    """
+    import zlib
+
+    data = (b"\x02" + bytes(width)) * count  # filter "up", nothing changed
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH), zlib.adler32(data), len(data)
+
+
+def _adler32_combine(first: int, second: int, length: int) -> int:
+    """Return the Adler-32 checksum of two pieces of data from theirs and the second's length (zlib's combine)."""
+    base = 65521
+    low = ((first & 0xFFFF) + (second & 0xFFFF) - 1) % base  # the sums of bytes, each starting at 1
+    high = ((first >> 16) + (second >> 16) + length * (first & 0xFFFF) - length) % base
+    return low | high << 16
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """Return one PNG chunk: its length, kind, data and CRC."""
+    import zlib
+
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(data, zlib.crc32(kind)).to_bytes(4, "big")
 
 
 @lru_cache(maxsize=4)
