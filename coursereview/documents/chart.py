@@ -3,8 +3,9 @@
 One drawing, laid out once (``chart_layout``) and written two ways: as SVG for pages (the HTML
 review and the web application's result page; text stays text, classes for the site's style sheet
 and presentation attributes for a page without it) and as PNG for Word and PDF, drawn by Pillow
-with its bundled font (imported only when a PNG is drawn). The same review gives the same picture,
-so the docx that holds it keeps the same bytes.
+with its bundled font (imported only when a PNG is drawn) into a palette image, and written as PNG
+here (``_png``), where most rows are compressed once per process. The same review gives the same
+picture and the same bytes, so the docx that holds it keeps the same bytes.
 """
 
 from __future__ import annotations
