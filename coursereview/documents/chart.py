@@ -3,13 +3,13 @@
 One drawing, laid out once (``chart_layout``) and written two ways: as SVG for pages (the HTML
 review and the web application's result page; text stays text, classes for the site's style sheet
 and presentation attributes for a page without it) and as PNG for Word and PDF, drawn by Pillow
-with its bundled font (imported only when a PNG is drawn). The same review gives the same picture,
-so the docx that holds it keeps the same bytes.
+with its bundled font (imported only when a PNG is drawn) into a palette image, and written as PNG
+here (``_png``), where most rows are compressed once per process. The same review gives the same
+picture and the same bytes, so the docx that holds it keeps the same bytes.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -136,61 +136,107 @@ def hours_chart_svg(review: Review, width: int = WIDTH) -> str:
 
 
 def hours_chart_png(review: Review) -> bytes:
-    """Return the chart as PNG bytes, ``WIDTH_INCHES`` wide at ``PNG_DPI`` dots per inch (for Word and PDF)."""
-    from PIL import Image, ImageDraw  # imported here: only documents that hold a picture pay for it
+    """Return the chart as PNG bytes, ``WIDTH_INCHES`` wide at ``PNG_DPI`` dots per inch (for Word and PDF).
+
+    Drawn straight into a palette image of the few dozen colours the chart has (fills, and each text
+    colour blended into white), so nothing is converted, then written by ``_png``. The image has one
+    more column on the left, kept white, that ``_png`` writes as each row's filter byte.
+    """
+    from PIL import Image  # imported here: only documents that hold a picture pay for it
 
     lay = chart_layout(review)
 
     def at(units: float) -> int:
         return round(units * _SCALE)
 
-    image = Image.new("RGB", (at(WIDTH), at(lay.height)), "white")
-    draw = ImageDraw.Draw(image)
+    width, height = at(WIDTH), at(lay.height)
+    image = Image.new("P", (1 + width, height), _SOLID.index(_WHITE))
 
-    def text(xy: tuple[int, int], words: str, colour: str, size: float, bold: bool = False, end: bool = False) -> None:
-        mask, (left, top, right, _) = _text_mask(words, at(size), bold)
-        image.paste(colour, (xy[0] - right if end else xy[0] + left, xy[1] + top), mask)
+    def text(xy: tuple[int, int], words: str, ink: str, size: float, bold: bool = False, end: bool = False) -> None:
+        tile, mask, (left, top, right, _) = _text_tile(words, at(size), bold, ink)
+        image.paste(tile, (1 + (xy[0] - right if end else xy[0] + left), xy[1] + top), mask)
+
+    def fill(colour: str, box: tuple[int, int, int, int]) -> None:  # box: left, top, right, bottom, the last two out
+        image.paste(_SOLID.index(colour), (1 + box[0], box[1], 1 + box[2], box[3]))
 
     text((0, at(14)), lay.note, _GREY_INK, _NOTE_SIZE)
     for bar, y, length, minimum in lay.rows:
         text((0, at(y + 13)), bar.label, _INK, _LABEL_SIZE)
-        text((at(WIDTH) - 2, at(y + 13)), bar.value, _TEXT[bar.state], _LABEL_SIZE, bold=True, end=True)
-        box = (at(y + _LABEL), at(y + _LABEL + _BAR) - 1)
-        draw.rectangle((0, box[0], at(WIDTH) - 1, box[1]), fill=_TRACK)
+        text((width - 2, at(y + 13)), bar.value, _TEXT[bar.state], _LABEL_SIZE, bold=True, end=True)
+        top, bottom = at(y + _LABEL), at(y + _LABEL + _BAR)
+        fill(_TRACK, (0, top, width, bottom))
         if length:
-            draw.rectangle((0, box[0], max(0, at(length) - 1), box[1]), fill=_FILL[bar.state])
+            fill(_FILL[bar.state], (0, top, max(1, at(length)), bottom))
         if minimum is not None:
             x = at(minimum)
-            draw.rectangle((x - 1, at(y + _LABEL - 3), x + 1, at(y + _LABEL + _BAR + 3)), fill=_MINIMUM)
-    # The picture has a few dozen colours: as a palette image it encodes in a quarter of the time and size.
-    picture = image.quantize(palette=_palette(), dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    picture.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=1)  # the docx zip compresses it again
-    return out.getvalue()
+            fill(_MINIMUM, (max(0, x - 1), at(y + _LABEL - 3), min(width, x + 2), at(y + _LABEL + _BAR + 3) + 1))
+    image.paste(_SOLID.index(_WHITE), (0, 0, 1, height))  # what a text's left edge may have drawn left of the chart
+    return _png(image)
+
+
+_WHITE = "#ffffff"
+_SOLID = (_WHITE, _TRACK, _MINIMUM, *_FILL.values())  # the palette's first entries, in this order
+_INKS = tuple(dict.fromkeys((_INK, _GREY_INK, *_TEXT.values())))  # in a fixed order: the same bytes every run
+_LEVELS = 16  # shades of each ink between white and the ink itself
+_Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+@lru_cache(maxsize=1)
+def _colours() -> bytes:
+    """Return the palette as red, green, blue: the solid colours, then each ink blended into white."""
+    from PIL import ImageColor
+
+    channels: list[int] = []
+    for colour in _SOLID:
+        channels += ImageColor.getrgb(colour)[:3]
+    for ink in _INKS:
+        rgb = ImageColor.getrgb(ink)[:3]
+        for k in range(1, _LEVELS + 1):
+            channels += [round(c * k / _LEVELS + 255 * (1 - k / _LEVELS)) for c in rgb]
+    return bytes(channels)
 
 
 @lru_cache(maxsize=1)
 def _palette() -> Image.Image:
-    """Return a palette image of every colour the chart draws: fills, and each text colour blended into white."""
-    from PIL import Image, ImageColor
+    """Return a palette image of every colour the chart draws (``_colours``), for Pillow to convert to."""
+    from PIL import Image
 
-    channels = [255, 255, 255]
-    for fill in (_TRACK, _MINIMUM, *_FILL.values()):
-        channels += ImageColor.getrgb(fill)[:3]
-    for ink in dict.fromkeys((_INK, _GREY_INK, *_TEXT.values())):  # in a fixed order: the same bytes every run
-        rgb = ImageColor.getrgb(ink)[:3]
-        for k in range(1, 17):
-            channels += [round(c * k / 16 + 255 * (1 - k / 16)) for c in rgb]
     palette = Image.new("P", (1, 1))
-    palette.putpalette(channels)
+    palette.putpalette(_colours())
     return palette
 
 
+@lru_cache(maxsize=len(_INKS))
+def _shades(ink: str) -> list[int]:
+    """Return, for each coverage 0-255 of ``ink`` over white, the palette entry nearest the blended colour.
+
+    Found by Pillow itself: it blends the ink into white as it pastes text, and picks the nearest entry
+    as it converts to the palette, so the text looks as if drawn in full colour and then converted.
+    """
+    from PIL import Image
+
+    coverage = Image.frombytes("L", (256, 1), bytes(range(256)))
+    blended = Image.new("RGB", (256, 1), _WHITE)
+    blended.paste(ink, (0, 0), coverage)
+    return list(blended.quantize(palette=_palette(), dither=Image.Dither.NONE).tobytes())
+
+
 @lru_cache(maxsize=512)
-def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, tuple[int, int, int, int]]:
-    """Return ``words`` drawn as a coverage mask, and its box about the left end of its baseline.
+def _text_tile(words: str, size: int, bold: bool, ink: str) -> tuple[Image.Image, Image.Image, _Box]:
+    """Return ``words`` in ``ink`` as palette entries, the mask of where it is not white, and its box (``_text_mask``).
 
     Kept for the process: area names and most hours recur in every review under the same criteria.
+    """
+    mask, box = _text_mask(words, size, bold)
+    shades = _shades(ink)
+    tile = mask.point(shades)
+    tile.putpalette(_colours())  # the same numbers, now read as palette entries
+    return tile, mask.point([255 if entry else 0 for entry in shades], "1"), box
+
+
+def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, _Box]:
+    """Return ``words`` drawn as a coverage mask, and its box about the left end of its baseline.
+
     Bold is a hairline stroke of the same ink, as the bundled font has no bold face.
     """
     from PIL import Image, ImageDraw
@@ -202,6 +248,107 @@ def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, tuple[in
     ImageDraw.Draw(mask).text((-left, -top), words, fill=255, font=font, anchor="ls", stroke_width=stroke,
                               stroke_fill=255)
     return mask, (left, top, right, bottom)
+
+
+def _png(image: Image.Image) -> bytes:
+    """Return the palette image ``image`` as PNG bytes, at ``PNG_DPI``, written here rather than by Pillow's encoder.
+
+    ``image`` holds the picture right of a first column of zeros (white): each of its rows is then
+    a row of the PNG's data as it is, with filter byte 0 ("none").
+
+    Compressing every row was most of the cost of a chart, and most rows repeat the row above (the
+    white between areas, the bars). Here such a row is stored with PNG's "up" filter (all zeros), and
+    the image's data is pieced together from runs: runs of repeated rows, compressed once per process
+    for each length (``_repeats``), and runs of other rows, mostly an area's name and hours, compressed
+    once per process while they recur (``_rows``). Each run is compressed on its own and ends on a byte
+    boundary, so the runs join into one valid stream, whose checksum is combined from theirs. The bytes
+    depend only on the picture, never on what was cached.
+    """
+    stride, height = image.size
+    runs: list[tuple[bytes, int, int]] = []
+    changed: list[bytes] = []  # the run of other rows so far, in pieces
+    previous: bytes | None = None
+    repeats = 0
+    step = max(1, _STRIP // stride)
+    for top in range(0, height, step):
+        strip = image.crop((0, top, stride, min(height, top + step))).tobytes()
+        begin: int | None = None  # where in this strip the run of other rows going on starts
+        for start in range(0, len(strip), stride):
+            if previous is not None and strip.startswith(previous, start):
+                if begin is not None:
+                    changed.append(strip[begin:start])
+                    begin = None
+                if changed:
+                    runs.append(_rows(b"".join(changed)))
+                    changed.clear()
+                repeats += 1
+            else:
+                if repeats:
+                    runs.append(_repeats(repeats, stride - 1))
+                    repeats = 0
+                if begin is None:
+                    begin = start
+                previous = strip[start:start + stride]
+        if begin is not None:
+            changed.append(strip[begin:])
+    runs.append(_rows(b"".join(changed)) if changed else _repeats(repeats, stride - 1))
+    adler = 1
+    for _, checksum, length in runs:
+        adler = _adler32_combine(adler, checksum, length)
+    data = b"".join((_ZLIB_HEADER, *(packed for packed, _, _ in runs), _LAST_BLOCK, adler.to_bytes(4, "big")))
+    size, dots_per_metre = (stride - 1).to_bytes(4, "big") + height.to_bytes(4, "big"), round(PNG_DPI / 0.0254)
+    return b"".join((b"\x89PNG\r\n\x1a\n",
+                     _chunk(b"IHDR", size + bytes((8, 3, 0, 0, 0))),  # 8 bits, palette, deflate, filters, no interlace
+                     _chunk(b"PLTE", _colours()),
+                     _chunk(b"pHYs", dots_per_metre.to_bytes(4, "big") * 2 + b"\x01"),  # per metre
+                     _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
+
+
+_STRIP = 64 * 1024  # bytes of the image read at a time: a large buffer costs more to get than to fill
+_WINDOW_BITS, _MEMORY_LEVEL = 13, 6  # an 8 KiB window spans a few rows; small enough to start in a microsecond
+_ZLIB_HEADER = b"\x58\x09"  # deflate with an 8 KiB window, fastest compression (RFC 1950)
+_LAST_BLOCK = b"\x03\x00"  # an empty final block (fixed codes): the end of the deflate stream
+
+
+@lru_cache(maxsize=64)
+def _rows(data: bytes) -> tuple[bytes, int, int]:
+    """Return ``_compressed(data)``, kept for the process while it recurs.
+
+    An area's name and hours are the same rows in every review that has them.
+    """
+    return _compressed(data)
+
+
+@lru_cache(maxsize=64)
+def _repeats(count: int, width: int) -> tuple[bytes, int, int]:
+    """Return ``_compressed`` of ``count`` rows ``width`` pixels wide that repeat the row above.
+
+    A chart has a handful of such runs, of a few heights.
+    """
+    return _compressed((b"\x02" + bytes(width)) * count)  # filter "up", nothing changed
+
+
+def _compressed(data: bytes) -> tuple[bytes, int, int]:
+    """Return ``data`` (filtered pixel rows) compressed on its own up to a byte boundary, its Adler-32 and length."""
+    import zlib
+
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -_WINDOW_BITS, _MEMORY_LEVEL)  # level 1: the docx zip compresses again
+    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH), zlib.adler32(data), len(data)
+
+
+def _adler32_combine(first: int, second: int, length: int) -> int:
+    """Return the Adler-32 checksum of two pieces of data from theirs and the second's length (zlib's combine)."""
+    base = 65521
+    low = ((first & 0xFFFF) + (second & 0xFFFF) - 1) % base  # the sums of bytes, each starting at 1
+    high = ((first >> 16) + (second >> 16) + length * (first & 0xFFFF) - length) % base
+    return low | high << 16
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """Return one PNG chunk: its length, kind, data and CRC."""
+    import zlib
+
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(data, zlib.crc32(kind)).to_bytes(4, "big")
 
 
 @lru_cache(maxsize=4)
