@@ -3,13 +3,14 @@
 One drawing, laid out once (``chart_layout``) and written two ways: as SVG for pages (the HTML
 review and the web application's result page; text stays text, classes for the site's style sheet
 and presentation attributes for a page without it) and as PNG for Word and PDF, drawn by Pillow
-with its bundled font (imported only when a PNG is drawn) into a palette image, and written as PNG
-here (``_png``), where most rows are compressed once per process. The same review gives the same
-picture and the same bytes, so the docx that holds it keeps the same bytes.
+with its bundled font (imported only when a PNG is drawn) straight into a palette image, and written
+by Pillow's PNG encoder. The same review gives the same picture and the same bytes, so the docx that
+holds it keeps the same bytes.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -139,8 +140,9 @@ def hours_chart_png(review: Review) -> bytes:
     """Return the chart as PNG bytes, ``WIDTH_INCHES`` wide at ``PNG_DPI`` dots per inch (for Word and PDF).
 
     Drawn straight into a palette image of the few dozen colours the chart has (fills, and each text
-    colour blended into white), so nothing is converted, then written by ``_png``. The image has one
-    more column on the left, kept white, that ``_png`` writes as each row's filter byte.
+    colour blended into white), so nothing is converted (converting an RGB drawing to the palette
+    was a quarter of a chart's cost), then written by Pillow at its fastest compression, as the
+    docx zip compresses again.
     """
     from PIL import Image  # imported here: only documents that hold a picture pay for it
 
@@ -150,14 +152,14 @@ def hours_chart_png(review: Review) -> bytes:
         return round(units * _SCALE)
 
     width, height = at(WIDTH), at(lay.height)
-    image = Image.new("P", (1 + width, height), _SOLID.index(_WHITE))
+    image = Image.new("P", (width, height), _SOLID.index(_WHITE))
 
     def text(xy: tuple[int, int], words: str, ink: str, size: float, bold: bool = False, end: bool = False) -> None:
         tile, mask, (left, top, right, _) = _text_tile(words, at(size), bold, ink)
-        image.paste(tile, (1 + (xy[0] - right if end else xy[0] + left), xy[1] + top), mask)
+        image.paste(tile, (xy[0] - right if end else xy[0] + left, xy[1] + top), mask)
 
     def fill(colour: str, box: tuple[int, int, int, int]) -> None:  # box: left, top, right, bottom, the last two out
-        image.paste(_SOLID.index(colour), (1 + box[0], box[1], 1 + box[2], box[3]))
+        image.paste(_SOLID.index(colour), box)
 
     text((0, at(14)), lay.note, _GREY_INK, _NOTE_SIZE)
     for bar, y, length, minimum in lay.rows:
@@ -170,8 +172,10 @@ def hours_chart_png(review: Review) -> bytes:
         if minimum is not None:
             x = at(minimum)
             fill(_MINIMUM, (max(0, x - 1), at(y + _LABEL - 3), min(width, x + 2), at(y + _LABEL + _BAR + 3) + 1))
-    image.paste(_SOLID.index(_WHITE), (0, 0, 1, height))  # what a text's left edge may have drawn left of the chart
-    return _png(image)
+    image.putpalette(_colours())
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), compress_level=1)  # the docx zip compresses it again
+    return out.getvalue()
 
 
 _WHITE = "#ffffff"
@@ -248,107 +252,6 @@ def _text_mask(words: str, size: int, bold: bool) -> tuple[Image.Image, _Box]:
     ImageDraw.Draw(mask).text((-left, -top), words, fill=255, font=font, anchor="ls", stroke_width=stroke,
                               stroke_fill=255)
     return mask, (left, top, right, bottom)
-
-
-def _png(image: Image.Image) -> bytes:
-    """Return the palette image ``image`` as PNG bytes, at ``PNG_DPI``, written here rather than by Pillow's encoder.
-
-    ``image`` holds the picture right of a first column of zeros (white): each of its rows is then
-    a row of the PNG's data as it is, with filter byte 0 ("none").
-
-    Compressing every row was most of the cost of a chart, and most rows repeat the row above (the
-    white between areas, the bars). Here such a row is stored with PNG's "up" filter (all zeros), and
-    the image's data is pieced together from runs: runs of repeated rows, compressed once per process
-    for each length (``_repeats``), and runs of other rows, mostly an area's name and hours, compressed
-    once per process while they recur (``_rows``). Each run is compressed on its own and ends on a byte
-    boundary, so the runs join into one valid stream, whose checksum is combined from theirs. The bytes
-    depend only on the picture, never on what was cached.
-    """
-    stride, height = image.size
-    runs: list[tuple[bytes, int, int]] = []
-    changed: list[bytes] = []  # the run of other rows so far, in pieces
-    previous: bytes | None = None
-    repeats = 0
-    step = max(1, _STRIP // stride)
-    for top in range(0, height, step):
-        strip = image.crop((0, top, stride, min(height, top + step))).tobytes()
-        begin: int | None = None  # where in this strip the run of other rows going on starts
-        for start in range(0, len(strip), stride):
-            if previous is not None and strip.startswith(previous, start):
-                if begin is not None:
-                    changed.append(strip[begin:start])
-                    begin = None
-                if changed:
-                    runs.append(_rows(b"".join(changed)))
-                    changed.clear()
-                repeats += 1
-            else:
-                if repeats:
-                    runs.append(_repeats(repeats, stride - 1))
-                    repeats = 0
-                if begin is None:
-                    begin = start
-                previous = strip[start:start + stride]
-        if begin is not None:
-            changed.append(strip[begin:])
-    runs.append(_rows(b"".join(changed)) if changed else _repeats(repeats, stride - 1))
-    adler = 1
-    for _, checksum, length in runs:
-        adler = _adler32_combine(adler, checksum, length)
-    data = b"".join((_ZLIB_HEADER, *(packed for packed, _, _ in runs), _LAST_BLOCK, adler.to_bytes(4, "big")))
-    size, dots_per_metre = (stride - 1).to_bytes(4, "big") + height.to_bytes(4, "big"), round(PNG_DPI / 0.0254)
-    return b"".join((b"\x89PNG\r\n\x1a\n",
-                     _chunk(b"IHDR", size + bytes((8, 3, 0, 0, 0))),  # 8 bits, palette, deflate, filters, no interlace
-                     _chunk(b"PLTE", _colours()),
-                     _chunk(b"pHYs", dots_per_metre.to_bytes(4, "big") * 2 + b"\x01"),  # per metre
-                     _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
-
-
-_STRIP = 64 * 1024  # bytes of the image read at a time: a large buffer costs more to get than to fill
-_WINDOW_BITS, _MEMORY_LEVEL = 13, 6  # an 8 KiB window spans a few rows; small enough to start in a microsecond
-_ZLIB_HEADER = b"\x58\x09"  # deflate with an 8 KiB window, fastest compression (RFC 1950)
-_LAST_BLOCK = b"\x03\x00"  # an empty final block (fixed codes): the end of the deflate stream
-
-
-@lru_cache(maxsize=64)
-def _rows(data: bytes) -> tuple[bytes, int, int]:
-    """Return ``_compressed(data)``, kept for the process while it recurs.
-
-    An area's name and hours are the same rows in every review that has them.
-    """
-    return _compressed(data)
-
-
-@lru_cache(maxsize=64)
-def _repeats(count: int, width: int) -> tuple[bytes, int, int]:
-    """Return ``_compressed`` of ``count`` rows ``width`` pixels wide that repeat the row above.
-
-    A chart has a handful of such runs, of a few heights.
-    """
-    return _compressed((b"\x02" + bytes(width)) * count)  # filter "up", nothing changed
-
-
-def _compressed(data: bytes) -> tuple[bytes, int, int]:
-    """Return ``data`` (filtered pixel rows) compressed on its own up to a byte boundary, its Adler-32 and length."""
-    import zlib
-
-    deflate = zlib.compressobj(1, zlib.DEFLATED, -_WINDOW_BITS, _MEMORY_LEVEL)  # level 1: the docx zip compresses again
-    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH), zlib.adler32(data), len(data)
-
-
-def _adler32_combine(first: int, second: int, length: int) -> int:
-    """Return the Adler-32 checksum of two pieces of data from theirs and the second's length (zlib's combine)."""
-    base = 65521
-    low = ((first & 0xFFFF) + (second & 0xFFFF) - 1) % base  # the sums of bytes, each starting at 1
-    high = ((first >> 16) + (second >> 16) + length * (first & 0xFFFF) - length) % base
-    return low | high << 16
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    """Return one PNG chunk: its length, kind, data and CRC."""
-    import zlib
-
-    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(data, zlib.crc32(kind)).to_bytes(4, "big")
 
 
 @lru_cache(maxsize=4)
