@@ -240,6 +240,8 @@ def test_a_phone_sees_the_result_without_sideways_scrolling(server: tuple[str, P
     page.goto(url)
     page.get_by_label("Your filled-in program").set_input_files(str(EXAMPLE))
     page.get_by_role("button", name="Check the program").click()
+    expect(page.get_by_role("heading", name=re.compile("^Verdict: "))).to_be_visible()  # the result, not the form
+    page.wait_for_load_state("load")  # its pictures and styles too
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px phone"
     context.close()
