@@ -30,46 +30,7 @@ if TYPE_CHECKING:
     from coursereview.documents.profile import Profile
 
 
-class _ShortAsLong(click.Command):
-    """A command that reads each short option given on its own (``-o DIR``) as its long name (``--output DIR``).
-
-    click tries every option as a long one first; for a short one that fails, and the error it
-    builds on the way, to be dropped, imports difflib to suggest a close name: about 1.5 ms, a
-    tenth of what a batch re-run that finds nothing to do costs itself. The same option gets the
-    same value either way. Left as they are: a short option with its value attached (``-j2``),
-    one that is the last word (click's message then names it as given), anything after ``--``,
-    and a word that is the value of an option before it.
-    """
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _long_names(self.params, args))
-
-
-def _long_names(params: list[click.Parameter], args: list[str]) -> list[str]:
-    """Return ``args`` with each short option given on its own replaced by the long name of the same option."""
-    longer: dict[str, str] = {}
-    valued: set[str] = set()  # options whose next word is their value
-    for param in params:
-        if isinstance(param, click.Option):
-            names = param.opts + param.secondary_opts
-            long_names = [n for n in param.opts if n.startswith("--")]
-            if long_names:
-                longer.update((n, long_names[0]) for n in param.opts if len(n) == 2 and n[0] == "-" and n[1] != "-")
-            if not param.is_flag and not param.count:
-                valued.update(names)
-    out = list(args)
-    index = 0
-    while index < len(out):
-        word = out[index]
-        if word == "--":
-            break
-        if word in longer and index + 1 < len(out):
-            out[index] = longer[word]
-        index += 2 if word in valued else 1
-    return out
-
-
-@click.command(cls=_ShortAsLong)
+@click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the review documents and the summary (created if missing).")
