@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import coursereview.staff.batch.job as job_module
+import coursereview.io as io_module
 from coursereview.cli import main
 from coursereview.io import content_hash
 from coursereview.staff.batch import MANIFEST, UNCHANGED, UNREADABLE, gather, plan, run_batch
@@ -151,7 +151,7 @@ def test_planning_hashes_the_same_with_either_sha256(queue: Path, tmp_path: Path
     files = sorted(queue.iterdir())
     expected = [content_hash(f.read_bytes()) for f in files]
     for threshold in (0, 1 << 40):  # OpenSSL's (hashlib) from the first byte; CPython's own always
-        monkeypatch.setattr(job_module, "_OPENSSL_FROM", threshold)
+        monkeypatch.setattr(io_module, "_OPENSSL_FROM", threshold)
         jobs = plan(files, tmp_path, ("json",))
         assert [j.sha256 for j in jobs] == expected
         assert [j.key for j in jobs] == [str(f.resolve()) for f in files]

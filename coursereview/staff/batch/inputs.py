@@ -8,13 +8,17 @@ re-run that finds nothing changed costs little more than reading its inputs.
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from coursereview.records import record
+
 SUFFIXES = (".yaml", ".yml", ".json", ".docx")
 
 
+@record
 class Found:
     """What ``gather`` found: the files to review (each once) with their real paths, and what was left out.
 
@@ -24,11 +28,10 @@ class Found:
     that holds no submission.
     """
 
-    __slots__ = ("files", "keys", "refused", "unmatched")
-
-    def __init__(self, files: tuple[str, ...], keys: tuple[str, ...], refused: tuple[tuple[str, str], ...],
-                 unmatched: tuple[tuple[str, str], ...]) -> None:
-        self.files, self.keys, self.refused, self.unmatched = files, keys, refused, unmatched
+    files: tuple[str, ...]
+    keys: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...]
+    unmatched: tuple[tuple[str, str], ...]
 
 
 def gather(paths: Iterable[str], exclude: str | Path | None = None) -> Found:
@@ -59,7 +62,7 @@ def gather(paths: Iterable[str], exclude: str | Path | None = None) -> Found:
                     unique.setdefault(key, found)
                 else:
                     refusals.setdefault(_name(found), why)
-        elif path.exists() or not _has_magic(given):
+        elif path.exists() or not glob.has_magic(given):
             why = _refusal(str(path), None, None)
             if why is None:
                 unique.setdefault(os.path.realpath(path), str(path))  # a link loop too: reading it then says why
@@ -96,11 +99,6 @@ def unmatched(paths: Iterable[str], exclude: str | Path | None = None) -> list[t
 def _name(path: str | Path) -> str:
     """Return ``path`` as text that can be written anywhere: a byte that is not UTF-8 becomes U+FFFD."""
     return os.fsencode(str(path)).decode("utf-8", "replace")
-
-
-def _has_magic(given: str) -> bool:
-    """Return whether ``given`` is a glob pattern (what ``glob.has_magic`` says, without importing glob)."""
-    return "*" in given or "?" in given or "[" in given
 
 
 def _prefix(real: str) -> str:
@@ -182,8 +180,6 @@ def _suffix(name: str) -> str:
 
 def _by_pattern(pattern: str, skip: str | None) -> Iterator[tuple[str, str]]:
     """Yield ``(path, real path)`` for each submission file the glob ``pattern`` matches, but those under ``skip``."""
-    import glob  # here: a batch given files and folders never loads it
-
     for match in glob.iglob(pattern, recursive=True):
         path = Path(match)
         if (path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$"))):

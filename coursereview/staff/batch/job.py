@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from coursereview.check import check, load_submission
 from coursereview.errors import CourseReviewError
-from coursereview.io import content_hash, write_atomic
+from coursereview.io import content_hash, content_hasher, write_atomic
 from coursereview.records import record
 from coursereview.review import Review
 from coursereview.word import MAX_FILE
@@ -123,11 +123,11 @@ def plan(files: Sequence[str | Path], outdir: str | Path, formats: tuple[str, ..
     names = [str(f) for f in files]  # as str(Path(...)) writes them: ``inputs.gather`` gives them so
     if keys is None:
         keys = [os.path.realpath(f) for f in names]
-    stems = [_stem(f) for f in names]
+    stems = [Path(f).stem for f in names]
     seen = Counter(s.casefold() for s in stems)
     taken = {s for s, n in seen.items() if n > 1}
     infos = [_stat(f) for f in names]
-    digest = _hasher(sum(info.st_size for info in infos if info is not None and _hashable(info)))
+    digest = content_hasher(sum(info.st_size for info in infos if info is not None and _hashable(info)))
     folder, when = str(outdir), stamp.isoformat()
     jobs = []
     for file, key, stem, info in zip(names, keys, stems, infos, strict=True):
@@ -174,13 +174,6 @@ def _reviewed(job: Job, review: Review) -> Row:
     )
 
 
-def _stem(path: str) -> str:
-    """Return the stem of the file ``path`` (written as ``str(Path(...))`` writes it), as ``Path.stem`` gives it."""
-    name = path.rpartition("/")[2]
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name
-
-
 def _stat(path: str) -> os.stat_result | None:
     """Return what ``stat`` says of ``path`` (links followed), or None when it cannot say."""
     try:
@@ -207,22 +200,6 @@ def _received(info: os.stat_result | None) -> str | None:
     except (OSError, OverflowError, ValueError):
         return None
     return when.isoformat()
-
-
-# From this many bytes of submissions on, planning hashes with OpenSSL's SHA-256: loading OpenSSL costs about
-# 3.5 ms, and it then hashes a megabyte in 0.7 ms where CPython's own (``io.content_hash``) takes 5 ms.
-_OPENSSL_FROM = 1024 * 1024
-
-
-def _hasher(total: int) -> Callable[[bytes], str]:
-    """Return the function that gives the SHA-256 (hexadecimal) of each file, for ``total`` bytes in all."""
-    if total < _OPENSSL_FROM:
-        return content_hash
-    try:  # OpenSSL's, as hashlib.sha256 is it, without loading hashlib's other algorithms (0.5 ms)
-        from _hashlib import openssl_sha256 as sha256  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - a Python built without OpenSSL, or another Python
-        from hashlib import sha256
-    return lambda data: str(sha256(data).hexdigest())
 
 
 def _file_sha256(path: str, digest: Callable[[bytes], str]) -> str | None:
