@@ -244,7 +244,7 @@ class ParagraphLook:
     indent: float | None = None  # points of left indent
 
 
-_JC = {"left": "left", "center": "center", "right": "right", "both": "both"}
+JC = {"left": "left", "center": "center", "right": "right", "both": "both"}  # w:jc by alignment name
 
 
 def paragraph_xml(runs: Sequence[Run], style_id: str | None = None, look: ParagraphLook | None = None) -> str:
@@ -266,6 +266,6 @@ def paragraph_start(style_id: str | None = None, look: ParagraphLook | None = No
     if look.indent is not None:
         props.append(f'<w:ind w:left="{round(look.indent * 20)}"/>')
     if look.align:
-        props.append(f'<w:jc w:val="{_JC[look.align]}"/>')
+        props.append(f'<w:jc w:val="{JC[look.align]}"/>')
     ppr = "".join(props)
     return f"<w:p><w:pPr>{ppr}</w:pPr>" if ppr else "<w:p>"

@@ -23,6 +23,7 @@ from coursereview.errors import CourseReviewError
 from coursereview.io import content_hash
 from coursereview.word import W
 from coursereview.word.markup import (
+    JC,
     Banner,
     Cell,
     Paragraph,
@@ -356,7 +357,7 @@ class Writer:
             if runs:
                 line.runs.append(run_xml(Run("   ")))
             line.runs.extend(self._page_number())
-        line.align = {"both": "both", "left": "left", "center": "center", "right": "right"}[align]
+        line.align = JC[align]
 
     def _line(self, kind: str, which: str) -> _Line:
         return self._lines.setdefault((kind, which), _Line("Header" if kind == "header" else "Footer"))
