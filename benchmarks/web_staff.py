@@ -26,7 +26,7 @@ from typing import Any
 import requests
 from waitress.server import create_server
 
-from coursereview.check import check, read_submission
+from coursereview.checking import check, read_submission
 from coursereview.staff import accounts
 from coursereview.staff.submissions import SubmissionStore
 from coursereview.web import Settings, create_app

@@ -1,12 +1,20 @@
-"""coursereview: validate IIMC course program submissions and render their review documents."""
+"""coursereview: validate IIMC course program submissions and render their review documents.
 
-from coursereview import lazy_regex  # noqa: F401  (first: marshmallow's e-mail patterns compile on first use)
-from coursereview.check import check, choose_criteria, example_submission, load_submission, read_submission
-from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
-from coursereview.documents import render, review_reference
-from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
-from coursereview.findings import CATALOG, Finding
-from coursereview.review import Decision, Review
+The public API below is imported on first use (see ``exports``): a command pays only for what it uses.
+"""
+
+from typing import TYPE_CHECKING
+
+from coursereview import lazy_regex  # noqa: F401  (first: marshmallow and PyYAML defer their patterns)
+from coursereview.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from coursereview.checking import check, choose_criteria, example_submission, load_submission, read_submission
+    from coursereview.criteria import CriteriaSet, resolve_criteria, shipped_criteria
+    from coursereview.documents import render, review_reference
+    from coursereview.errors import CourseReviewError, CriteriaError, InputError, OutputError
+    from coursereview.findings import CATALOG, Finding
+    from coursereview.review import Decision, Review
 
 __version__ = "0.1.0"
 
@@ -30,3 +38,12 @@ __all__ = [
     "review_reference",
     "shipped_criteria",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "coursereview.checking": ("check", "choose_criteria", "example_submission", "load_submission", "read_submission"),
+    "coursereview.criteria": ("CriteriaSet", "resolve_criteria", "shipped_criteria"),
+    "coursereview.documents": ("render", "review_reference"),
+    "coursereview.errors": ("CourseReviewError", "CriteriaError", "InputError", "OutputError"),
+    "coursereview.findings": ("CATALOG", "Finding"),
+    "coursereview.review": ("Decision", "Review"),
+})

@@ -293,7 +293,7 @@ def test_example_source_writes_the_shipped_submission(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["example", "academy", "--source", "-o", "academy.yaml"])
     assert result.exit_code == 0, result.output
-    from coursereview.check import example_source
+    from coursereview.checking import example_source
 
     assert (tmp_path / "academy.yaml").read_bytes() == example_source("academy")
     assert runner.invoke(main, ["validate", "academy.yaml"]).exit_code == 0

@@ -219,16 +219,16 @@ def test_killed_half_way_then_rerun_completes_without_duplicates(tmp_path: Path,
 
 def test_a_crash_reviewing_one_submission_never_stops_the_batch(queue: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import coursereview.staff.batch.job as batch
+    import coursereview.checking as checking  # where a batch job finds check when it first judges a submission
 
-    real = batch.check
+    real = checking.check
 
     def crash_on_short(submission, criteria):
         if submission.program.title == "Short Institute":
             raise RuntimeError("boom")
         return real(submission, criteria)
 
-    monkeypatch.setattr(batch, "check", crash_on_short)
+    monkeypatch.setattr(checking, "check", crash_on_short)
     out = tmp_path / "out"
     out.mkdir()
     rows = _by_name(run_batch([str(queue)], out, ("json",), workers=1).rows)

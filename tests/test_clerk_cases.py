@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from test_findings import BASE  # the clean fixture, and the mutation that produces each code at its path
 from test_findings import CASES as CODE_CASES
 
-from coursereview.check import check, load_submission
+from coursereview.checking import check, load_submission
 from coursereview.cli import main
 from coursereview.documents.text_report import reading_order, text_report
 from coursereview.intake import parse_text

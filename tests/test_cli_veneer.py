@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from coursereview import check, load_submission, resolve_criteria, shipped_criteria
-from coursereview.check import example_submission, read_submission, shipped_examples
+from coursereview.checking import example_submission, read_submission, shipped_examples
 from coursereview.cli import main
 from coursereview.cli.common import Fail, Failed, Interrupted, Unreadable
 from coursereview.criteria.describe import criteria_text

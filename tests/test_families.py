@@ -44,7 +44,7 @@ def _judge(submission: Submission, criteria: CriteriaSet) -> tuple[Review, list[
     """Return the review by ``check`` itself, and which family emitted each of its rule findings."""
     seen: list[tuple[str, Finding]] = []
     wrapped = {name: (codes, _recording(name, rule_check, seen)) for name, (codes, rule_check) in FAMILIES.items()}
-    with mock.patch("coursereview.check.families", lambda: wrapped):
+    with mock.patch("coursereview.checking.families", lambda: wrapped):
         review = check(submission, criteria)
     return review, seen
 

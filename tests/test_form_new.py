@@ -194,7 +194,7 @@ def test_whole_numbers_in_criteria_read_as_whole_numbers(tmp_path: Path) -> None
 
 
 def test_blank_yaml_missing_values_point_at_their_empty_keys(tmp_path: Path) -> None:
-    from coursereview.check import check, load_submission
+    from coursereview.checking import check, load_submission
 
     path = _new(tmp_path, "blank.yaml")
     lines = path.read_text().splitlines()

@@ -54,7 +54,7 @@ def _settings() -> settings:
 
 def _survives(raw: bytes, name: str) -> None:
     """Read, check and render ``raw``: every step gives its result or raises CourseReviewError, nothing else."""
-    from coursereview.check import check
+    from coursereview.checking import check
     from coursereview.documents import render
     from coursereview.documents.text_report import text_report
     from coursereview.errors import CourseReviewError
@@ -242,7 +242,7 @@ def _criteria_sets(draw: st.DrawFn) -> tuple[bytes, str]:
 
 
 def fuzz_criteria() -> None:
-    from coursereview.check import check, example_submission
+    from coursereview.checking import check, example_submission
     from coursereview.criteria import check_criteria_file, load_criteria_file
     from coursereview.documents import render
     from coursereview.errors import CourseReviewError

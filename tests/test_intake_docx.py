@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from coursereview.check import check, load_submission
+from coursereview.checking import check, load_submission
 from coursereview.cli import main
 from coursereview.intake import load_document
 from coursereview.intake.fields import EXAMPLE_MARK, INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field

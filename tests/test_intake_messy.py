@@ -10,7 +10,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from coursereview.check import check, load_submission
+from coursereview.checking import check, load_submission
 from coursereview.cli import main
 from coursereview.criteria import resolve_criteria
 from coursereview.intake.form import read_form

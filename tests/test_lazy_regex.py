@@ -28,6 +28,7 @@ import json, re, sys, types
 import coursereview
 from coursereview.lazy_regex import DeferredPattern
 import marshmallow.validate as v
+import yaml
 deferred = []
 for name, module in list(sys.modules.items()):
     if not isinstance(module, types.ModuleType):
@@ -41,7 +42,7 @@ print(json.dumps({"deferred": sorted(set(deferred)), "compiled": v.Email.DOMAIN_
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
 
-def test_importing_coursereview_leaves_marshmallows_email_patterns_uncompiled_and_nothing_else_deferred() -> None:
+def test_marshmallow_and_yaml_imported_after_coursereview_leave_their_patterns_uncompiled_and_nothing_else() -> None:
     report = json.loads(_fresh())
     assert {name.partition(".")[0] for name in report["deferred"]} == {"marshmallow", "yaml"}
     assert "marshmallow.validate" in report["deferred"] and "yaml.reader" in report["deferred"]
@@ -101,3 +102,17 @@ def test_a_deferred_pattern_is_the_compiled_pattern_once_used() -> None:
     assert not deferred.compiled
     assert deferred.match("Clerk@example").group("word") == "Clerk"
     assert deferred.compiled and deferred.flags & re.IGNORECASE and deferred.groupindex == {"word": 1}
+
+
+BEFORE = """
+import json, sys
+import yaml  # before coursereview: imported as usual
+import coursereview, marshmallow.validate
+print(json.dumps([type(yaml.reader.Reader.NON_PRINTABLE).__name__,
+                  type(marshmallow.validate.Email.DOMAIN_REGEX).__name__]))
+"""
+
+
+def test_a_library_imported_before_coursereview_is_imported_as_usual() -> None:
+    out = subprocess.run([sys.executable, "-c", BEFORE], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == ["Pattern", "DeferredPattern"]

@@ -116,7 +116,10 @@ def _help_examples(command: click.Command, path: list[str]) -> list[str]:
 
 def _all_commands(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Command]]:
     found: list[tuple[list[str], click.Command]] = [(path, group)]
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the commands as --help lists them (main imports each when asked)
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += _all_commands(command, [*path, name])
         else:
@@ -141,8 +144,10 @@ def test_help_examples_run_from_an_empty_folder(path: list[str], command: click.
             # server: check that the example names a real command whose options parse, and nothing more.
             target: click.Command = main
             rest = list(args)
-            while isinstance(target, click.Group) and rest and rest[0] in target.commands:
-                target = target.commands[rest.pop(0)]
+            while isinstance(target, click.Group) and rest and rest[0] in target.list_commands(click.Context(target)):
+                found = target.get_command(click.Context(target), rest.pop(0))
+                assert found is not None, line
+                target = found
             assert not isinstance(target, click.Group), line
             target.make_context(line, rest)
             continue

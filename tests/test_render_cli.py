@@ -200,7 +200,7 @@ def test_example_refuses_to_overwrite_anything_without_force(examples: Path, tmp
 
 
 def test_shipped_examples_render() -> None:
-    from coursereview.check import check, load_submission
+    from coursereview.checking import check, load_submission
     from coursereview.documents import render
     from coursereview.resources import examples_dir
 
@@ -221,7 +221,7 @@ def test_example_without_examples_is_one_line(tmp_path: Path, monkeypatch: pytes
 
 def test_db_with_the_real_register(failing: Path, tmp_path: Path) -> None:
     register = pytest.importorskip("coursereview.staff.register")
-    from coursereview.check import check, load_submission
+    from coursereview.checking import check, load_submission
 
     db = tmp_path / "decisions.db"
     when = dt.datetime(2027, 6, 2, 10, 15, tzinfo=dt.UTC)
@@ -262,7 +262,7 @@ def test_bad_source_date_epoch_is_one_line_exit_2(tmp_path: Path, monkeypatch: p
 def test_db_from_the_environment_or_the_working_folder(failing: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     register = pytest.importorskip("coursereview.staff.register")
-    from coursereview.check import check, load_submission
+    from coursereview.checking import check, load_submission
 
     monkeypatch.chdir(tmp_path)
     plain = CliRunner().invoke(main, ["render", str(failing), "-o", "-", "--format", "md"])

@@ -135,7 +135,7 @@ def test_sentences_are_for_people() -> None:
 
 
 def test_a_word_form_finding_says_its_table_row_and_column() -> None:
-    from coursereview.check import read_submission
+    from coursereview.checking import read_submission
     from coursereview.criteria import resolve_criteria
     from coursereview.documents.form import build_form
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from coursereview.check import check, read_submission
+from coursereview.checking import check, read_submission
 from coursereview.cli import main
 from coursereview.staff import accounts
 from coursereview.staff.register import history, record_decision

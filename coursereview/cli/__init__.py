@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from coursereview import __version__
-from coursereview.cli.batch_cmd import batch, decide, history_cmd, letter
-from coursereview.cli.criteria_cmd import criteria
-from coursereview.cli.form_cmd import import_, new
-from coursereview.cli.render_cmd import example, render
-from coursereview.cli.serve_cmd import serve
-from coursereview.cli.user_cmd import outbox, user
-from coursereview.cli.validate import validate
+
+# Each command is imported when it is run (or listed by --help), so that a command pays for its
+# own modules only: `coursereview import` never loads the checker, an unchanged batch never loads
+# a document template. Click's "lazily loading subcommands" pattern.
+COMMANDS = {
+    "batch": "coursereview.cli.batch_cmd:batch",
+    "criteria": "coursereview.cli.criteria_cmd:criteria",
+    "decide": "coursereview.cli.batch_cmd:decide",
+    "example": "coursereview.cli.render_cmd:example",
+    "history": "coursereview.cli.batch_cmd:history_cmd",
+    "import": "coursereview.cli.form_cmd:import_",
+    "letter": "coursereview.cli.batch_cmd:letter",
+    "new": "coursereview.cli.form_cmd:new",
+    "outbox": "coursereview.cli.user_cmd:outbox",
+    "render": "coursereview.cli.render_cmd:render",
+    "serve": "coursereview.cli.serve_cmd:serve",
+    "user": "coursereview.cli.user_cmd:user",
+    "validate": "coursereview.cli.validate:validate",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands (``COMMANDS``: name -> "module:attribute") are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, attribute = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            if not isinstance(command, click.Command) or command.name != cmd_name:
+                raise TypeError(f"{COMMANDS[cmd_name]} is not the command {cmd_name!r}")
+            self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coursereview")
 def main() -> None:
     """Review IIMC continuing-education course programs (CMC/MMC).
@@ -38,17 +68,3 @@ def main() -> None:
       coursereview example institute-part1 --source -o institute-part1.yaml
     """
 
-
-main.add_command(validate)
-main.add_command(criteria)
-main.add_command(new)
-main.add_command(import_)
-main.add_command(batch)
-main.add_command(decide)
-main.add_command(history_cmd)
-main.add_command(letter)
-main.add_command(render)
-main.add_command(example)
-main.add_command(serve)
-main.add_command(user)
-main.add_command(outbox)

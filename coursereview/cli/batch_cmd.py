@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from coursereview.check import check, load_submission
 from coursereview.cli.common import (
     CRITERIA_HELP,
     Fail,
@@ -150,6 +149,8 @@ def decide(file: str, approve: bool, return_: bool, reviewer: str, note: str, ov
         raise Fail("give --approve or --return")
     decision = "approved" if approve else "returned"
     db = register_path(db)  # the only command that creates a register
+    from coursereview.checking import check, load_submission  # here, not above: `batch` loads them only for work
+
     review = check(load_submission(file), criteria_ref)
     from coursereview.staff.register import record_decision  # sqlite3 loads only for register commands
 
@@ -175,6 +176,8 @@ def history_cmd(file: str | None, fmt_: str, db: str | None) -> None:
       coursereview history academy.yaml --format json
     """
     path = register_to_read(db)
+    from coursereview.checking import load_submission
+
     sha = load_submission(file).sha256 if file else None
     if path is None:
         if fmt_ == "json":
@@ -238,6 +241,8 @@ def letter(file: str, output: str, draft: bool, force: bool, criteria_ref: str |
             raise Fail(f"{output}: a PDF needs LibreOffice (soffice), which is not installed; write .docx instead")
     check_writable(output, force)
     path = register_to_read(db)
+    from coursereview.checking import check, load_submission
+
     review = check(load_submission(file), criteria_ref)
     decision = None
     if path is not None:

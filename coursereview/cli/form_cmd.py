@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from coursereview.cli.common import CRITERIA_HELP, Fail, one_line_errors, profile_option
-from coursereview.criteria import resolve_criteria
 from coursereview.io import check_writable, write_atomic
 from coursereview.vocabulary import KINDS
 
@@ -42,6 +41,8 @@ def new(output: str, kind: str, criteria_ref: str | None, force: bool, profile: 
     if suffix not in (".docx", ".yaml", ".yml"):
         raise Fail(f"{output}: cannot tell the format; name the file .docx (Word form) or .yaml (YAML template)")
     check_writable(output, force)
+    from coursereview.criteria import resolve_criteria  # here: `import` never loads the criteria schema
+
     criteria = resolve_criteria(criteria_ref, kind)
     if kind not in criteria.kinds:
         raise Fail(f"criteria set {criteria.ref} is for {', '.join(criteria.kinds)} programs, not {kind}")
@@ -90,6 +91,7 @@ def import_(form: str, output: str, force: bool) -> None:
 def write_criteria_document(ref: str, fmt_: str | None, output: str | None, force: bool,
                             profile: Profile | None = None) -> None:
     """Write criteria set ``ref`` as a docx, md or html document (``criteria show --format``)."""
+    from coursereview.criteria import resolve_criteria
     from coursereview.documents.criteria_doc import FORMATS, criteria_document
 
     if fmt_ is None and output:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coursereview.check import check, example_source, example_submission, load_submission, shipped_examples
+from coursereview.checking import check, example_source, example_submission, load_submission, shipped_examples
 from coursereview.cli.common import (
     CRITERIA_HELP,
     Fail,

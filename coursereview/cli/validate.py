@@ -6,7 +6,7 @@ import json
 
 import click
 
-from coursereview.check import check, load_submission
+from coursereview.checking import check, load_submission
 from coursereview.cli.common import CRITERIA_HELP, Failed, Unreadable, one_line_errors
 from coursereview.documents.text_report import text_report
 from coursereview.errors import CourseReviewError

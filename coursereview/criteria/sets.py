@@ -501,18 +501,6 @@ def criteria_source(criteria: CriteriaSet) -> bytes:
     return raw
 
 
-@functools.cache
-def shipped_sha256s() -> frozenset[str]:
-    """Return the SHA-256 of every criteria file shipped with coursereview, read as shipped and never parsed.
-
-    A set's id and version are written in its file, so a hash found here is the hash of the
-    shipped set whose id@version its file holds (``criteria_sha256`` of that ref): enough to tell
-    that a review stamped with a shipped set is still current, without reading any set's values.
-    """
-    return frozenset(content_hash(entry.read_bytes()) for entry in criteria_dir().iterdir()
-                     if entry.name.endswith((".yaml", ".yml")))
-
-
 def shipped_criteria() -> list[CriteriaSet]:
     """Return every criteria set shipped with coursereview, sorted by id and version (read once)."""
     return [s.criteria for s in _shipped()]

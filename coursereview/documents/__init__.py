@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coursereview.documents.reference import review_reference
-from coursereview.review import Decision, Review
 from coursereview.word.package import DEFAULT_STAMP, source_date
 from coursereview.wording import shown_json
 
 if TYPE_CHECKING:
     from coursereview.documents.profile import Profile  # loaded by the renderers that print a letterhead
+    from coursereview.review import Decision, Review
 
 __all__ = ["FORMATS", "RENDER_FORMATS", "TEXT_FORMATS", "format_for", "render", "review_reference", "source_date"]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
-from coursereview.review import Review
+if TYPE_CHECKING:
+    from coursereview.review import Review
 
 PREFIX = "CR-"
 

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coursereview.criteria import CriteriaSet
 from coursereview.intake.fields import INSTRUCTORS, PROGRAM, PROVIDER, SESSIONS, Field
 from coursereview.parsing import parse_date
 from coursereview.vocabulary import SCHEMA_ID
 
 if TYPE_CHECKING:
+    from coursereview.criteria import CriteriaSet
     from coursereview.documents.profile import Profile
 
 # The standard order of keys in a submission (design.md, "Submission format").

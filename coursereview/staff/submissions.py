@@ -499,7 +499,7 @@ def place_files(store: SubmissionStore, paths: list[Path], now: dt.datetime | No
     Returns (path, stored submission or None, what happened) per file. A file whose exact bytes are
     already in the queue is not placed twice, so running the same season again adds only new files.
     """
-    from coursereview.check import check, read_submission
+    from coursereview.checking import check, read_submission
     from coursereview.io import read_bytes
 
     out: list[tuple[Path, StoredSubmission | None, str]] = []

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from coursereview.check import check, read_submission
+from coursereview.checking import check, read_submission
 from coursereview.criteria import CriteriaSet, shipped_criteria
 from coursereview.review import Review
 from coursereview.web.security import STORED_CSP

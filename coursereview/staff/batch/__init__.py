@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coursereview.criteria import resolve_criteria
 from coursereview.errors import OutputError
 from coursereview.staff.batch.inputs import SUFFIXES, Found, collect, gather, refused, unmatched
 from coursereview.staff.batch.job import (
@@ -84,6 +83,8 @@ def run_batch(paths: Iterable[str], outdir: str | Path, formats: tuple[str, ...]
     if not create_outdir and not outdir.is_dir():
         raise OutputError(f"{outdir}: output folder does not exist")
     if criteria:
+        from coursereview.criteria import resolve_criteria
+
         resolve_criteria(criteria)  # an unknown or invalid set stops the batch before any work
     found = gather(paths, exclude=outdir)
     missed = [Row(given, UNREADABLE, f"{given}: {why}") for given, why in found.refused + found.unmatched]

@@ -11,16 +11,15 @@ from dataclasses import astuple, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coursereview.check import check, load_submission
 from coursereview.errors import CourseReviewError
 from coursereview.io import content_hash, content_hasher, write_atomic
 from coursereview.records import record
-from coursereview.review import Review
 from coursereview.word import MAX_FILE
 from coursereview.word.package import DEFAULT_STAMP
 
-if TYPE_CHECKING:  # the profile module loads only where a document is written
+if TYPE_CHECKING:  # the profile module loads only where a document is written, the checker only where one is judged
     from coursereview.documents.profile import Profile
+    from coursereview.review import Review
 
 REVIEWED, UNCHANGED, UNREADABLE = "reviewed", "unchanged", "could not read"
 
@@ -144,6 +143,8 @@ def process(job: Job) -> Row:
     from coursereview.documents import render
 
     try:
+        from coursereview.checking import check, load_submission  # loaded with the first submission to judge
+
         submission = load_submission(job.file)
         review = check(submission, job.criteria)
         for fmt, name in zip(job.formats, job.outputs(), strict=True):

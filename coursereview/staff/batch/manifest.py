@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from coursereview.criteria import criteria_sha256, shipped_sha256s
+from coursereview.criteria.shipped import shipped_sha256s
 from coursereview.errors import CourseReviewError, InputError, OutputError
 from coursereview.io import read_bytes, write_atomic
 from coursereview.staff.batch.job import COLUMNS, REVIEWED, UNCHANGED, Job, Row
@@ -152,6 +152,8 @@ class Manifest:
 
     def _current_sha(self, ref: str | None) -> str | None:
         if ref not in self._criteria_sha:
+            from coursereview.criteria import criteria_sha256  # a set of one's own, read again
+
             try:
                 self._criteria_sha[ref] = criteria_sha256(ref) if ref else None
             except CourseReviewError:
