@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coursereview import check
@@ -98,3 +98,21 @@ def test_any_plain_data_gives_findings_not_a_crash(data: dict, criteria: str) ->
     submission = build_submission(_document(data))
     review = check(submission, criteria)
     assert all(f.code and f.message for f in review.findings)
+
+
+_CELL_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
+    ["&", "<", ">", "\n", "\x00", "\t", "\u202e", "\x1b", "{", "}", "\ufffe"]), max_size=12)
+
+
+@given(cells=st.lists(_CELL_TEXT, min_size=3, max_size=3), keep=st.booleans())
+@example(cells=["\x000", "a", "b"], keep=False)  # a cell holding the quick path's own separator
+@example(cells=["", "", "\x00"], keep=True)
+@settings(max_examples=300, deadline=None)
+def test_a_row_of_text_is_written_as_cell_by_cell_whatever_the_text(cells: list[str], keep: bool) -> None:
+    # rows of printable text take a quick path; any other text (breaks, controls, bidi) the careful one
+    from coursereview.word.markup import TableLook, _Rows, _texts
+
+    rows = _Rows([1000, 2000, 3000], TableLook(points=9, spacing=20), align=[None, "right", None])
+    expected = rows.start + "".join(f"{start}{_texts(cell)}</w:r></w:p></w:tc>"
+                                    for start, cell in zip(rows.text_start[keep], cells, strict=True)) + "</w:tr>"
+    assert rows.row(cells, keep_next=keep) == expected
