@@ -1,12 +1,13 @@
 """coursereview: validate IIMC course program submissions and render their review documents.
 
-The public API below is imported on first use (see ``exports``): a command pays only for what it uses.
+The public API below is imported on first use (lazy_loader, PEP 562): a command pays only for what it uses.
 """
 
 from typing import TYPE_CHECKING
 
+import lazy_loader
+
 from coursereview import lazy_regex  # noqa: F401  (first: marshmallow and PyYAML defer their patterns)
-from coursereview.exports import lazy_exports
 
 if TYPE_CHECKING:
     from coursereview.checking import check, choose_criteria, example_submission, load_submission, read_submission
@@ -39,11 +40,12 @@ __all__ = [
     "shipped_criteria",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "coursereview.checking": ("check", "choose_criteria", "example_submission", "load_submission", "read_submission"),
-    "coursereview.criteria": ("CriteriaSet", "resolve_criteria", "shipped_criteria"),
-    "coursereview.documents": ("render", "review_reference"),
-    "coursereview.errors": ("CourseReviewError", "CriteriaError", "InputError", "OutputError"),
-    "coursereview.findings": ("CATALOG", "Finding"),
-    "coursereview.review": ("Decision", "Review"),
+# Each name is imported from its module on first use, then kept on the package.
+__getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs={
+    "checking": ["check", "choose_criteria", "example_submission", "load_submission", "read_submission"],
+    "criteria": ["CriteriaSet", "resolve_criteria", "shipped_criteria"],
+    "documents": ["render", "review_reference"],
+    "errors": ["CourseReviewError", "CriteriaError", "InputError", "OutputError"],
+    "findings": ["CATALOG", "Finding"],
+    "review": ["Decision", "Review"],
 })

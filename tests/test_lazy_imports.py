@@ -26,7 +26,7 @@ def _modules_after(code: str, *args: str, cwd: Path | None = None) -> set[str]:
 def test_importing_coursereview_loads_none_of_its_libraries() -> None:
     loaded = _modules_after("import coursereview")
     assert not loaded & {"marshmallow", "yaml", "jinja2", "docx", "lxml", "click", "coursereview.checking"}
-    assert {"coursereview", "coursereview.lazy_regex", "coursereview.exports"} <= loaded
+    assert {"coursereview", "coursereview.lazy_regex", "lazy_loader"} <= loaded
 
 
 def test_every_public_name_is_there_and_is_the_object_of_its_module() -> None:
@@ -46,7 +46,7 @@ def test_every_public_name_is_there_and_is_the_object_of_its_module() -> None:
 
 
 def test_an_unknown_name_is_an_attribute_error_and_a_submodule_still_imports() -> None:
-    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+    with pytest.raises(AttributeError, match="nothing_here"):
         coursereview.nothing_here  # noqa: B018
     from coursereview import errors, vocabulary
 

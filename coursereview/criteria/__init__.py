@@ -1,12 +1,12 @@
 """Criteria: versioned criteria sets (criteria/*.yaml) with their own schema, chosen by program kind and date.
 
-The names below are imported on first use (see ``coursereview.exports``): a batch run with
+The names below are imported on first use (lazy_loader): a batch run with
 nothing to do compares criteria files by hash and never loads the criteria schema.
 """
 
 from typing import TYPE_CHECKING
 
-from coursereview.exports import lazy_exports
+import lazy_loader
 
 if TYPE_CHECKING:
     from coursereview.criteria.sets import (
@@ -41,7 +41,7 @@ __all__ = [
     "validate_criteria_data",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "coursereview.criteria.sets": [name for name in __all__ if name != "shipped_sha256s"],
-    "coursereview.criteria.shipped": ["shipped_sha256s"],  # the files as shipped, hashed, never parsed
+__getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs={
+    "sets": [name for name in __all__ if name != "shipped_sha256s"],
+    "shipped": ["shipped_sha256s"],  # the files as shipped, hashed, never parsed
 })
