@@ -35,20 +35,11 @@ LOAD_CHECK = ("import sys\nfrom coursereview import check, load_submission\n"
               "for f in sys.argv[1:]:\n    check(load_submission(f))")
 
 
-def _emptied(folder: Path) -> Callable[[], None]:
+def _emptied(*folders: Path) -> Callable[[], None]:
     def empty() -> None:
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
-
-    return empty
-
-
-def _emptied_all(folders: list[Path]) -> Callable[[], None]:
-    empties = [_emptied(folder) for folder in folders]
-
-    def empty() -> None:
-        for each in empties:
-            each()
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
 
     return empty
 
@@ -98,8 +89,8 @@ def main() -> None:
                                   before=_emptied(folder / "j1")),
             "batch -j 2": process([*tool, "batch", queue, "-o", folder / "j2", "-j", "2"], ok=batch,
                                   before=_emptied(folder / "j2")),
-            "two -j 1 halves side by side": process(["sh", "-c", side_by_side], before=_emptied_all(
-                [folder / f"{half.name} out" for half in halves])),
+            "two -j 1 halves side by side": process(["sh", "-c", side_by_side],
+                                                     before=_emptied(*(folder / f"{h.name} out" for h in halves))),
             "batch, nothing changed": process([*tool, "batch", queue, "-o", again], ok=batch),
         }
         results = interleave(cases, rounds, warmup=0 if args.smoke else 1, budget=None if args.smoke else 240,

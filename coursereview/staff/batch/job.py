@@ -140,11 +140,10 @@ def plan(files: Sequence[str | Path], outdir: str | Path, formats: tuple[str, ..
 
 def process(job: Job) -> Row:
     """Review one submission and write its documents; never raise (failures become a row)."""
+    from coursereview.checking import check, load_submission  # loaded with the first submission to judge
     from coursereview.documents import render
 
     try:
-        from coursereview.checking import check, load_submission  # loaded with the first submission to judge
-
         submission = load_submission(job.file)
         review = check(submission, job.criteria)
         for fmt, name in zip(job.formats, job.outputs(), strict=True):
